@@ -1,0 +1,133 @@
+"""Fixtures shared by every test: the app on SQLite and (when configured) PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from training_app import create_app
+from training_app.config import TestConfig, normalise_database_url
+from training_app.extensions import db, limiter
+
+pytest_plugins = ["tests.factories"]
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+SKIP_POSTGRES_REASON = (
+    "PostgreSQL tests skipped: TEST_DATABASE_URL is not set "
+    "(.ci/run sets it to the PostgreSQL on 127.0.0.1:5432)"
+)
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param(
+        "postgresql",
+        id="postgresql",
+        marks=[
+            pytest.mark.postgres,
+            pytest.mark.skipif(not POSTGRES_URL, reason=SKIP_POSTGRES_REASON),
+        ],
+    ),
+]
+
+_pg_schema_ready = False
+
+
+def _reset_postgres(url: str) -> None:
+    """Drop every table (including alembic's) so each session starts from empty."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def database_url_for(backend: str, tmp_path: Path) -> str:
+    """A fresh database URL for one test on the given backend."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    return normalise_database_url(POSTGRES_URL)
+
+
+def make_app(url: str, **overrides: Any) -> Flask:
+    """Build an app for tests on a given database URL."""
+    settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    settings.update(SQLALCHEMY_DATABASE_URI=url, **overrides)
+    return create_app(settings)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database backend this test runs on."""
+    return str(request.param)
+
+
+@pytest.fixture
+def app(backend: str, tmp_path: Path) -> Iterator[Flask]:
+    """The app with an empty schema; PostgreSQL tables are truncated between tests.
+
+    No app context stays pushed while the test runs: each test-client request must get
+    its own context (and so its own `g` and database session), exactly as in production.
+    Test code that touches the database opens `with app.app_context():` itself.
+    """
+    global _pg_schema_ready
+    url = database_url_for(backend, tmp_path)
+    application = make_app(url)
+    with application.app_context():
+        if backend == "postgresql" and not _pg_schema_ready:
+            _reset_postgres(url)
+            db.create_all()
+            _pg_schema_ready = True
+        elif backend == "sqlite":
+            db.create_all()
+        limiter.reset()
+    yield application
+    with application.app_context():
+        if backend == "postgresql":
+            tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """A CLI runner."""
+    return app.test_cli_runner()
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_from(client: FlaskClient, url: str) -> str:
+    """GET a page and return the CSRF token in its first form."""
+    response = client.get(url)
+    match = CSRF_RE.search(response.get_data(as_text=True))
+    assert match, f"no CSRF token on {url} (status {response.status_code})"
+    return match.group(1)
+
+
+def post_form(
+    client: FlaskClient,
+    url: str,
+    data: dict[str, Any],
+    *,
+    token_from: str | None = None,
+    **kwargs: Any,
+) -> Any:
+    """POST a form with a valid CSRF token taken from `token_from` (default: the same URL)."""
+    token = csrf_from(client, token_from or url)
+    return client.post(url, data={**data, "csrf_token": token}, **kwargs)

@@ -1,0 +1,62 @@
+"""Safeguarding training for schools: the Flask application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from training_app.config import Config, settings_from_environment
+
+
+def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints and CLI. Nothing else."""
+    app = Flask(__name__, instance_relative_config=True)
+    if config is None:
+        app.config.update(settings_from_environment(app.instance_path))
+    elif isinstance(config, dict):
+        app.config.from_object(Config)
+        app.config.update(config)
+    else:
+        app.config.from_object(config)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY is not configured")
+    # One trusted proxy (nginx or the platform's load balancer) in front of gunicorn.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    _init_extensions(app)
+    _register_features(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from training_app import database, mail, security
+    from training_app.extensions import csrf, db, limiter, migrate
+
+    database.init_app(app)
+    # Batch mode lets the same migrations alter tables on SQLite as on PostgreSQL.
+    migrate.init_app(
+        app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+    mail.init_app(app)
+    security.init_app(app)
+
+
+def _register_features(app: Flask) -> None:
+    from training_app import admin, audit, auth, cli, errors, home
+
+    auth.init_app(app)
+    home.init_app(app)
+    admin.init_app(app)
+    audit.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+
+def _migrations_dir() -> Any:
+    from training_app.config import PROJECT_ROOT
+
+    return PROJECT_ROOT / "migrations"

@@ -1,0 +1,98 @@
+"""Who may do what: pure predicates, plus decorators that enforce them on routes.
+
+Predicates take plain objects and never touch the request or the database, so they
+are unit-tested directly; every route uses one through `school_scoped` or `require`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Protocol, TypeVar
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from training_app.admin.models import School, Trust
+from training_app.extensions import db
+
+
+class Person(Protocol):
+    """What a predicate needs to know about a user."""
+
+    id: int
+    role: str
+    school_id: int
+
+    @property
+    def school(self) -> Any: ...  # noqa: D102
+
+
+def is_trust_admin_for(user: Person, trust_id: int) -> bool:
+    """A trust admin sees every school of their own trust and nothing else."""
+    return user.role == "trust_admin" and user.school.trust_id == trust_id
+
+
+def can_manage_school(user: Person, school: School) -> bool:
+    """School admins of this school, and trust admins of its trust, manage its people."""
+    if user.role == "school_admin" and user.school_id == school.id:
+        return True
+    return is_trust_admin_for(user, school.trust_id)
+
+
+def can_view_reports(user: Person, school: School) -> bool:
+    """Reports are for the school's admins, its DSLs and its trust admins."""
+    if user.role == "dsl" and user.school_id == school.id:
+        return True
+    return can_manage_school(user, school)
+
+
+def can_view_trust(user: Person, trust: Trust) -> bool:
+    """Only the trust's own admins see the trust overview."""
+    return is_trust_admin_for(user, trust.id)
+
+
+def can_view_person(viewer: Person, person: Person) -> bool:
+    """People see their own record; admins see the records of the schools they manage."""
+    return viewer.id == person.id or can_manage_school(viewer, person.school)
+
+
+def can_rehearse(user: Person) -> bool:
+    """DSL tools (walkthrough practice, mock incidents) are for DSLs and admins."""
+    return user.role in {"dsl", "school_admin", "trust_admin"}
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def school_scoped(predicate: Callable[[Person, School], bool]) -> Callable[[F], F]:
+    """Load `school_id` from the URL, require sign-in and the predicate, pass `school`."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        @login_required
+        def wrapped(school_id: int, **kwargs: Any) -> Any:
+            school = db.get_or_404(School, school_id)
+            if not predicate(current_user, school):
+                abort(403)
+            return view(school=school, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def require(predicate: Callable[[Person], bool]) -> Callable[[F], F]:
+    """Require sign-in and a predicate on the current user alone."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not predicate(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

@@ -1,0 +1,146 @@
+"""Sign-in, sign-out and password pages."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required, login_user, logout_user
+
+from training_app.auth import services
+from training_app.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    ResetPasswordForm,
+    SignInForm,
+)
+from training_app.extensions import client_address, limiter
+from training_app.mail import send_mail
+
+bp = Blueprint("auth", __name__)
+
+SIGN_IN_FAILED = "The email address or password is not right. Check them and try again."
+
+
+def _account_key() -> str:
+    """Throttle sign-in attempts per account (the email typed), whoever sends them."""
+    return "account:" + services.normalise_email(request.form.get("email", ""))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow local paths after sign-in, never another site."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("home.index")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    scope="login-account",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], scope="login-address"
+)
+def login() -> ResponseReturnValue:
+    """Show the sign-in form and sign people in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = services.authenticate(
+            form.email.data or "", form.password.data or "", ip_address=client_address()
+        )
+        if user is None:
+            flash(SIGN_IN_FAILED, "error")
+            return render_template("auth/login.html", form=form, failed=True), 200
+        # A fresh session on sign-in, so a planted session id is useless.
+        session.clear()
+        services.start_session(user, ip_address=client_address())
+        login_user(user)
+        session.permanent = True
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form, failed=False)
+
+
+@bp.route("/sign-out", methods=["POST"])
+def logout() -> ResponseReturnValue:
+    """Revoke this browser's session on the server, then clear the cookie."""
+    if current_user.is_authenticated and current_user.current_session_token:
+        services.revoke_session(current_user.current_session_token)
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> ResponseReturnValue:
+    """Change your password; other signed-in browsers are signed out."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        changed = services.change_password(
+            current_user,
+            form.current_password.data or "",
+            form.new_password.data or "",
+            ip_address=client_address(),
+        )
+        if changed:
+            flash("Your password has been changed. Other devices have been signed out.", "success")
+            return redirect(url_for("home.index"))
+        form.current_password.errors = ["Your current password is not right."]
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/account/forgot-password", methods=["GET", "POST"])
+@limiter.limit("5 per hour", key_func=_account_key, methods=["POST"], scope="reset-account")
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], scope="reset-address"
+)
+def forgot_password() -> ResponseReturnValue:
+    """Email a reset link; the reply is the same whether or not the account exists."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        reset = services.create_reset_token(form.email.data or "", ip_address=client_address())
+        if reset is not None:
+            base = current_app.config["EXTERNAL_URL"] or request.host_url
+            link = base.rstrip("/") + url_for("auth.reset_password", token=reset.token)
+            hours = current_app.config["PASSWORD_RESET_HOURS"]
+            send_mail(
+                reset.user.email,
+                "Set your safeguarding training password",
+                render_template("auth/reset_email.txt", user=reset.user, link=link, hours=hours),
+            )
+        return render_template("auth/forgot_sent.html", email=form.email.data)
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/account/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> ResponseReturnValue:
+    """Set a new password from a single-use emailed link."""
+    if services.valid_reset_token(token) is None:
+        return render_template("auth/reset_invalid.html"), 410
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user = services.reset_password(
+            token, form.new_password.data or "", ip_address=client_address()
+        )
+        if user is None:
+            return render_template("auth/reset_invalid.html"), 410
+        if current_user.is_authenticated:
+            logout_user()
+        session.clear()
+        flash("Your password is set. Sign in with your new password.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)

@@ -1,0 +1,206 @@
+"""Sign-in, server-side sessions, password changes and resets. Never reads `request`."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from training_app.audit.services import record_event
+from training_app.auth.models import AuthSession, PasswordResetToken, User
+from training_app.auth.passwords import hash_password, needs_rehash, verify_password
+from training_app.extensions import db
+from training_app.models_common import utcnow
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    """Emails are compared case-insensitively and without surrounding spaces."""
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    """Return the user with this email, if any."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str, *, ip_address: str | None) -> User | None:
+    """Return the active user these credentials belong to, or None (and audit the attempt)."""
+    user = find_user_by_email(email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None:
+        return None
+    if not ok or not user.active:
+        record_event(
+            "auth.sign_in_failed",
+            actor=None,
+            school_id=user.school_id,
+            target=("user", user.id),
+            ip_address=ip_address,
+            summary="Wrong password" if not ok else "Account deactivated",
+        )
+        db.session.commit()
+        return None
+    if user.password_hash and needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def start_session(user: User, *, ip_address: str | None) -> str:
+    """Create a server-side session for a signed-in user and return its token."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(AuthSession(user_id=user.id, token_hash=_digest(token)))
+    record_event(
+        "auth.signed_in",
+        actor=user,
+        school_id=user.school_id,
+        target=("user", user.id),
+        ip_address=ip_address,
+    )
+    db.session.commit()
+    user.current_session_token = token
+    return token
+
+
+def load_session_user(token: str) -> User | None:
+    """Return the active user of a live (unrevoked) session token, or None."""
+    row = db.session.execute(
+        select(AuthSession, User)
+        .join(User, AuthSession.user_id == User.id)
+        .where(AuthSession.token_hash == _digest(token), AuthSession.revoked_at.is_(None))
+    ).first()
+    if row is None or not row.User.active:
+        return None
+    user: User = row.User
+    user.current_session_token = token
+    return user
+
+
+def revoke_session(token: str) -> None:
+    """Revoke one session (sign-out)."""
+    db.session.execute(
+        update(AuthSession)
+        .where(AuthSession.token_hash == _digest(token), AuthSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    db.session.commit()
+
+
+def revoke_all_sessions(user_id: int, *, except_token: str | None = None) -> None:
+    """Revoke every live session of a user, optionally keeping the current one."""
+    query = update(AuthSession).where(
+        AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None)
+    )
+    if except_token is not None:
+        query = query.where(AuthSession.token_hash != _digest(except_token))
+    db.session.execute(query.values(revoked_at=utcnow()))
+
+
+def set_password(user: User, new_password: str) -> None:
+    """Store a new password hash (the caller revokes sessions and commits)."""
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = utcnow()
+
+
+def change_password(user: User, current: str, new: str, *, ip_address: str | None) -> bool:
+    """Change a password after checking the current one; other sessions are signed out."""
+    if not verify_password(user.password_hash, current):
+        return False
+    set_password(user, new)
+    revoke_all_sessions(user.id, except_token=user.current_session_token)
+    record_event(
+        "auth.password_changed",
+        actor=user,
+        school_id=user.school_id,
+        target=("user", user.id),
+        ip_address=ip_address,
+    )
+    db.session.commit()
+    return True
+
+
+@dataclass(frozen=True)
+class ResetRequest:
+    """A reset link to email: who to, and the token to put in the URL."""
+
+    user: User
+    token: str
+
+
+def create_reset_token(email: str, *, ip_address: str | None) -> ResetRequest | None:
+    """Create a reset token for an active account; None (silently) for anyone else."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return None
+    token = secrets.token_urlsafe(32)
+    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    db.session.add(
+        PasswordResetToken(
+            user_id=user.id, token_hash=_digest(token), expires_at=utcnow() + timedelta(hours=hours)
+        )
+    )
+    record_event(
+        "auth.password_reset_requested",
+        actor=None,
+        school_id=user.school_id,
+        target=("user", user.id),
+        ip_address=ip_address,
+    )
+    db.session.commit()
+    return ResetRequest(user=user, token=token)
+
+
+def valid_reset_token(token: str) -> PasswordResetToken | None:
+    """Return the unexpired, unused reset token row, or None."""
+    row = db.session.scalar(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == _digest(token))
+    )
+    if row is None or row.used_at is not None or row.expires_at <= utcnow():
+        return None
+    if not row.user.active:
+        return None
+    return row
+
+
+def reset_password(token: str, new_password: str, *, ip_address: str | None) -> User | None:
+    """Use a reset token once: set the password and sign out every session."""
+    # Claim the token with a conditional UPDATE so two simultaneous uses cannot both win.
+    now = utcnow()
+    claimed = db.session.execute(
+        update(PasswordResetToken)
+        .where(
+            PasswordResetToken.token_hash == _digest(token),
+            PasswordResetToken.used_at.is_(None),
+            PasswordResetToken.expires_at > now,
+        )
+        .values(used_at=now)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        return None
+    row = db.session.scalar(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == _digest(token))
+    )
+    assert row is not None
+    user = row.user
+    if not user.active:
+        db.session.rollback()
+        return None
+    set_password(user, new_password)
+    revoke_all_sessions(user.id)
+    record_event(
+        "auth.password_reset",
+        actor=user,
+        school_id=user.school_id,
+        target=("user", user.id),
+        ip_address=ip_address,
+    )
+    db.session.commit()
+    return user

@@ -1,0 +1,88 @@
+"""Command-line groups: `flask users ...`, `flask demo ...`, `flask content ...`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from training_app.admin.models import School, Trust
+from training_app.audit.services import record_event
+from training_app.auth.models import User
+from training_app.auth.services import normalise_email, set_password
+from training_app.extensions import db
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+
+
+@users_cli.command("create-admin")
+@click.option("--email", required=True, help="Sign-in email of the new admin.")
+@click.option("--name", required=True, help="Full name.")
+@click.option(
+    "--school",
+    "school_name",
+    required=True,
+    help="School name (created, with a trust of the same name, if new).",
+)
+@click.option(
+    "--trust",
+    "trust_name",
+    default=None,
+    help="Trust name for a new school (defaults to the school's name).",
+)
+@click.option(
+    "--role",
+    type=click.Choice(["school_admin", "trust_admin"]),
+    default="school_admin",
+    show_default=True,
+)
+@click.password_option(help="Password (prompted for when omitted).")
+def create_admin(
+    email: str, name: str, school_name: str, trust_name: str | None, role: str, password: str
+) -> None:
+    """Create the first administrator (and their school) on a new installation."""
+    email = normalise_email(email)
+    if len(password) < 10:
+        raise click.BadParameter("use at least 10 characters", param_hint="--password")
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise click.ClickException(f"an account with email {email} already exists")
+    school = db.session.scalar(select(School).where(School.name == school_name))
+    if school is None:
+        trust = Trust(name=trust_name or school_name)
+        school = School(name=school_name, trust=trust)
+        db.session.add(school)
+        db.session.flush()
+    user = User(
+        school_id=school.id,
+        email=email,
+        name=name,
+        role=role,
+        staff_group="leadership",
+        active=True,
+    )
+    set_password(user, password)
+    db.session.add(user)
+    db.session.flush()
+    record_event(
+        "admin.admin_created_cli",
+        actor=None,
+        school_id=school.id,
+        target=("user", user.id),
+        summary=f"Created {role} {email} from the CLI",
+    )
+    db.session.commit()
+    click.echo(f"Created {role} {email} at {school.name} (school id {school.id}).")
+
+
+def init_app(app: Flask) -> None:
+    """Register every CLI group on the app."""
+    from training_app.demo.cli import demo_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+    try:
+        from training_app.content.cli import content as content_cli
+    except ImportError:  # pragma: no cover - content package lands separately
+        return
+    app.cli.add_command(content_cli)

@@ -1,0 +1,165 @@
+"""Configuration classes. The environment is read here and only here."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Config:
+    """Settings shared by every environment; subclasses override what differs."""
+
+    ENV_NAME = "base"
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "session"
+    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # a school working day
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = 8 * 60 * 60  # a form left open all morning still submits
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # staff CSV uploads are small
+
+    # Login throttling: strict per account, generous per address because a whole
+    # school (or a classroom of pupils) usually shares one public IP address.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_ACCOUNT = "10 per minute"
+    LOGIN_LIMIT_PER_ADDRESS = "300 per minute"
+    RATELIMIT_ENABLED = True
+
+    # Argon2id at OWASP's minimum (m=19 MiB, t=2, p=1): ~25 ms a check here.
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_COST_KIB = 19 * 1024
+    ARGON2_PARALLELISM = 1
+
+    PASSWORD_RESET_HOURS = 2
+    MIN_PASSWORD_LENGTH = 10
+
+    MAIL_BACKEND = "console"  # "smtp" in production
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_STARTTLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_TIMEOUT_SECONDS = 10
+    MAIL_DEFAULT_SENDER = "Safeguarding training <no-reply@training.invalid>"
+
+    # Where absolute links in emails point (reset links); falls back to the request host.
+    EXTERNAL_URL: str | None = None
+
+    SCENARIOS_DIR = str(PROJECT_ROOT / "scenarios")
+    QUIZZES_DIR = str(PROJECT_ROOT / "quizzes")
+
+    PER_PAGE = 50
+
+
+class DevelopmentConfig(Config):
+    """The embedded default: SQLite in instance/, mail printed to the console."""
+
+    ENV_NAME = "development"
+
+
+class ProductionConfig(Config):
+    """Behind gunicorn on PostgreSQL: secure cookies and a real secret are mandatory."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-session"
+    MAIL_BACKEND = "smtp"
+    PREFERRED_URL_SCHEME = "https"
+
+
+class TestConfig(Config):
+    """Used by the test suite; the database URL is supplied by the fixtures."""
+
+    ENV_NAME = "test"
+    SECRET_KEY = "test-only-secret-key-never-used-in-production"  # noqa: S105
+    TESTING = True
+    MAIL_BACKEND = "memory"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "test": TestConfig,
+}
+
+# Environment variables copied into the config when present, with their parsers.
+_ENV_OVERRIDES: dict[str, Any] = {
+    "SECRET_KEY": str,
+    "MAIL_BACKEND": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_DEFAULT_SENDER": str,
+    "EXTERNAL_URL": str,
+    "MAIL_USE_STARTTLS": lambda v: v.lower() in {"1", "true", "yes"},
+    "MAIL_USE_SSL": lambda v: v.lower() in {"1", "true", "yes"},
+    "LOGIN_LIMIT_PER_ADDRESS": str,
+    "LOGIN_LIMIT_PER_ACCOUNT": str,
+}
+
+
+def normalise_database_url(url: str) -> str:
+    """Point postgres:// and postgresql:// URLs at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def settings_from_environment(instance_path: str) -> dict[str, Any]:
+    """Read the process environment into config keys (the only place that does)."""
+    env_name = os.environ.get("TRAINING_APP_ENV", "development")
+    if env_name not in CONFIGS:
+        raise RuntimeError(
+            f"TRAINING_APP_ENV={env_name!r} is not one of {', '.join(sorted(CONFIGS))}"
+        )
+    base = CONFIGS[env_name]
+    settings: dict[str, Any] = {k: getattr(base, k) for k in dir(base) if k.isupper()}
+    for key, parse in _ENV_OVERRIDES.items():
+        if key in os.environ:
+            settings[key] = parse(os.environ[key])
+    if os.environ.get("DATABASE_URL"):
+        settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+    else:
+        settings["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
+            Path(instance_path) / "training.sqlite3"
+        )
+    if os.environ.get("REDIS_URL"):
+        settings["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+    if not settings.get("SECRET_KEY"):
+        if env_name == "production":
+            raise RuntimeError(
+                "SECRET_KEY must be set in production (e.g. python -c "
+                "'import secrets; print(secrets.token_hex(32))')."
+            )
+        settings["SECRET_KEY"] = instance_secret_key(instance_path)
+    return settings
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Return the secret kept in instance/, generating it once for the embedded default."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Created 0600 so other local users cannot forge sessions.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,41 @@
+"""Friendly error pages for the errors people can meet."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: ("Something was wrong with that request", "Go back, reload the page and try again."),
+    403: (
+        "You do not have access to this page",
+        "If you think you should, ask your school's training administrator.",
+    ),
+    404: ("Page not found", "Check the address, or go back to your home page."),
+    405: ("That action is not allowed here", "Go back to your home page and try again."),
+    410: ("This link has expired", "Ask for a new one."),
+    413: ("That file is too large", "Upload a file under 5 MB."),
+    429: ("Too many attempts", "For your security, wait a minute before trying again."),
+    500: ("Something went wrong on our side", "Your work so far is saved. Try again in a moment."),
+}
+
+
+def init_app(app: Flask) -> None:
+    """Register handlers that render errors in the site's layout."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError) -> ResponseReturnValue:
+        return render_template(
+            "errors/error.html",
+            code=400,
+            title="This form has expired",
+            hint="Go back, reload the page and submit the form again.",
+        ), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> ResponseReturnValue:
+        code = error.code or 500
+        title, hint = MESSAGES.get(code, (error.name, ""))
+        return render_template("errors/error.html", code=code, title=title, hint=hint), code
