@@ -1,0 +1,213 @@
+"""The content checker: every problem in the library, each with file, node, field and hint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import product
+
+from training_app.content.evaluate import AnswerError, correct_choice_ids, follow_path, score
+from training_app.content.graph import check_graph
+from training_app.content.guidance import quote_found, quote_sources
+from training_app.content.model import END, Library, Node, Problem, Quiz
+from training_app.content.render import CALLOUTS, references
+from training_app.content.schema import Reader
+from training_app.content.tokens import TOKEN_NAMES
+from training_app.rules import (
+    ACTION_IDS,
+    AGENCIES,
+    CLASSIFICATIONS,
+    DEFAULT_PROTOCOL,
+    TRIGGERS,
+    LocalProtocol,
+    decide,
+    is_valid_citation,
+)
+from training_app.rules.protocol import (
+    DEVICE_POWER_CHOICES,
+    POLICE_THRESHOLD_CHOICES,
+    VIEWING_RULE_CHOICES,
+)
+
+# Every school protocol a learner might be under. The device-power actions and the police
+# threshold change the answer key, so a question must work (one right answer, not all right)
+# for every school, not just the default one.
+_PROTOCOL_CHOICES = {
+    "device_power": DEVICE_POWER_CHOICES,
+    "viewing_rule": VIEWING_RULE_CHOICES,
+    "police_threshold": POLICE_THRESHOLD_CHOICES,
+}
+PROTOCOLS: tuple[LocalProtocol, ...] = tuple(
+    LocalProtocol(**dict(zip(_PROTOCOL_CHOICES, values, strict=True)))
+    for values in product(*_PROTOCOL_CHOICES.values())
+)
+_SET_VOCABULARY = {"triggers": TRIGGERS, "agencies": AGENCIES}
+_CITE_HINT = "cite as in the guidance README, e.g. UKCCIS-2016 §3.3 or APPX8 Step 3"
+
+
+def check(library: Library) -> list[Problem]:
+    """Return every problem in the library (loading, pages, quizzes, answer keys, cases)."""
+    problems = list(library.problems)
+    for module in library.modules.values():
+        for page in module.pages:
+            found = Reader(page.file)
+            _citations(found, "", "citations", page.citations)
+            _markdown(found, "", "body", page.body)
+            problems += found.problems
+    broken = {problem.file for problem in library.problems}
+    for quiz in library.quizzes.values():
+        problems += _check_quiz(quiz, replay_cases=quiz.file not in broken)
+    return problems
+
+
+def _citations(found: Reader, node: str, field: str, citations: Iterable[str]) -> None:
+    for citation in citations:
+        if not is_valid_citation(citation):
+            found.problem(node, field, f"unknown citation '{citation}'", _CITE_HINT)
+
+
+def _markdown(found: Reader, node: str, field: str, text: str) -> None:
+    refs = references(text)
+    _citations(found, node, field, refs.citations)
+    for token in refs.tokens:
+        if token not in TOKEN_NAMES:
+            hint = "known: " + ", ".join(TOKEN_NAMES)
+            found.problem(node, field, f"unknown token '{{{{{token}}}}}'", hint)
+    for name in refs.containers:
+        if name not in CALLOUTS:
+            found.problem(
+                node, field, f"unknown callout '::: {name}'", "known: " + ", ".join(CALLOUTS)
+            )
+
+
+def _check_quiz(quiz: Quiz, replay_cases: bool) -> list[Problem]:
+    found = Reader(quiz.file, check_graph(quiz))
+    if quiz.nodes and not quiz.questions:
+        found.problem("", "nodes", "the quiz asks no questions")
+    for node in quiz.nodes.values():
+        _check_node(found, node)
+    # Replaying cases needs a sound quiz; on a broken one it would only add noise.
+    if replay_cases and not found.problems:
+        _check_cases(found, quiz)
+    return found.problems
+
+
+def _check_node(found: Reader, node: Node) -> None:
+    _citations(found, node.id, "citations", node.citations)
+    _markdown(found, node.id, "situation", node.situation)
+    for choice in node.choices:
+        _markdown(found, node.id, f"choices[{choice.id}].feedback", choice.feedback)
+    before = len(found.problems)
+    if node.kind == "action":
+        for choice in node.choices:
+            if choice.action not in ACTION_IDS:
+                hint = "known: " + ", ".join(ACTION_IDS)
+                message = f"unknown action id '{choice.action}'"
+                found.problem(node.id, f"choices[{choice.id}].action", message, hint)
+    elif node.kind == "decision":
+        for choice in node.choices:
+            message = _value_problem(node, choice.value)
+            if message:
+                found.problem(node.id, f"choices[{choice.id}].value", message)
+    elif node.kind == "knowledge":
+        _knowledge(found, node)
+    bound = node.kind != "decision" or (node.facts is not None and node.ask is not None)
+    sound = bound and len(found.problems) == before
+    if node.is_question and sound and len(node.choices) >= 2:
+        _answer_key(found, node)
+
+
+def _value_problem(node: Node, value: object) -> str:
+    if value is None:
+        return ""  # reported while loading
+    if node.ask == "classification" and value not in CLASSIFICATIONS:
+        return f"unknown classification {value!r}; one of: " + ", ".join(CLASSIFICATIONS)
+    vocabulary = _SET_VOCABULARY.get(node.ask or "")
+    if vocabulary is None:
+        return ""
+    items = {value} if isinstance(value, str) else value
+    assert isinstance(items, set | frozenset)  # the loader admits nothing else for these asks
+    unknown = sorted(str(i) for i in items if i not in vocabulary)
+    if unknown:
+        return f"unknown {node.ask} id(s) {', '.join(unknown)}; known: " + ", ".join(vocabulary)
+    return ""
+
+
+def _knowledge(found: Reader, node: Node) -> None:
+    if not node.citations:
+        found.problem(node.id, "citations", "a knowledge question needs at least one citation")
+    # A missing quote, or only unknown citations, were reported already: nothing to look in.
+    if node.quote is None or not any(is_valid_citation(c) for c in node.citations):
+        return
+    if not quote_found(node.quote, node.citations):
+        where = quote_sources(node.quote)
+        hint = f"it is in {', '.join(where)}: cite that" if where else "copy it exactly"
+        found.problem(node.id, "quote", "the quote is not in the cited section(s)", hint)
+
+
+def _answer_key(found: Reader, node: Node) -> None:
+    """The engine (or the author) must make some but not all choices right, for every school."""
+    # An authored key does not depend on the school; the engine's may.
+    engine = node.kind != "knowledge"
+    none: list[LocalProtocol] = []
+    every: list[LocalProtocol] = []
+    unoffered: dict[str, list[LocalProtocol]] = {}
+    offered = {choice.value for choice in node.choices}
+    for protocol in PROTOCOLS if engine else (DEFAULT_PROTOCOL,):
+        correct = correct_choice_ids(node, protocol)
+        if not correct:
+            none.append(protocol)
+        elif len(correct) == len(node.choices):
+            every.append(protocol)
+        if node.kind == "decision" and node.select == "many" and node.facts and node.ask:
+            for item in getattr(decide(node.facts, protocol), node.ask):
+                if item not in offered:
+                    unoffered.setdefault(item, []).append(protocol)
+    if none:
+        message = "no choice is correct" + (_where(none) if engine else "")
+        hint = "offer the engine's answer as a choice" if engine else "mark one correct: true"
+        found.problem(node.id, "choices", message, hint)
+    if every:
+        message = "every choice is correct" + (_where(every) if engine else "")
+        found.problem(node.id, "choices", message, "add a wrong choice")
+    for item, failing in unoffered.items():
+        message = f"the engine's answer includes '{item}', which no choice offers"
+        found.problem(node.id, "choices", message + _where(failing), f"add a choice: {item}")
+
+
+def _where(failing: list[LocalProtocol]) -> str:
+    """Say briefly which school protocols a problem happens under."""
+    if len(failing) == len(PROTOCOLS):
+        return " (under every school protocol)"
+    parts: list[str] = []
+    combinations = 1
+    for name, choices in _PROTOCOL_CHOICES.items():
+        values = sorted({getattr(p, name) for p in failing})
+        combinations *= len(values)
+        if len(values) != len(choices):
+            parts.append(f"{name}={'/'.join(values)}")
+    if combinations == len(failing):
+        return " (when the school's protocol has " + ", ".join(parts) + ")"
+    listed = "; ".join(
+        ", ".join(f"{name}={getattr(p, name)}" for name in _PROTOCOL_CHOICES) for p in failing
+    )
+    return f" (under: {listed})"
+
+
+def _check_cases(found: Reader, quiz: Quiz) -> None:
+    for index, case in enumerate(quiz.cases, start=1):
+        field = f"cases[{index}]"
+        try:
+            answers, stop = follow_path(quiz, case.path)
+        except AnswerError as exc:
+            found.problem("", field + ".path", str(exc))
+            continue
+        if stop != END:
+            found.problem(stop, field + ".path", f"the path stops at '{stop}' before the end")
+            continue
+        result = score(quiz, answers, case.protocol or DEFAULT_PROTOCOL)
+        if case.expect_score is not None and result.percent != case.expect_score:
+            message = f"expected {case.expect_score}%, scored {result.percent}%"
+            found.problem("", field + ".expect_score", message)
+        if case.expect_pass is not None and result.passed != case.expect_pass:
+            message = f"expected passed={case.expect_pass}, got {result.passed}"
+            found.problem("", field + ".expect_pass", message)
