@@ -24,8 +24,14 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 DEMO_PASSWORD = "demo-training-2026"
@@ -77,9 +83,22 @@ def base_url(server_env: dict[str, str]) -> Iterator[str]:
     log = Path(server_env["E2E_WORKDIR"]) / "server.log"
     with log.open("wb") as log_file:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "8",
-             "--bind", f"127.0.0.1:{port}", "training_app:create_app()"],
-            env=server_env, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                "1",
+                "--threads",
+                "8",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "training_app:create_app()",
+            ],
+            env=server_env,
+            cwd=ROOT,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
         try:
@@ -110,6 +129,8 @@ class Auditor:
 
     def __call__(self, page: Page) -> None:
         """Fail on any WCAG 2.2 A/AA violation on the page as it is now."""
+        # A click that navigates returns once the navigation starts: audit the new page.
+        page.wait_for_load_state("load")
         results = self.axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         violations = results.response["violations"]
         details = [
@@ -127,9 +148,14 @@ def context(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
     ctx = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
     origin = urlsplit(base_url).netloc
     foreign: list[str] = []
-    ctx.on("request", lambda r: foreign.append(r.url)
-           if urlsplit(r.url).scheme in {"http", "https"} and urlsplit(r.url).netloc != origin
-           else None)
+    ctx.on(
+        "request",
+        lambda r: (
+            foreign.append(r.url)
+            if urlsplit(r.url).scheme in {"http", "https"} and urlsplit(r.url).netloc != origin
+            else None
+        ),
+    )
     yield ctx
     ctx.close()
     assert foreign == [], f"requests left the app's origin: {foreign}"
@@ -149,8 +175,10 @@ def page(context: BrowserContext, audit: Auditor) -> Iterator[Page]:
     visited: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("framenavigated",
-            lambda f: visited.append(f.url.split("#")[0]) if f == page.main_frame else None)
+    page.on(
+        "framenavigated",
+        lambda f: visited.append(f.url.split("#")[0]) if f == page.main_frame else None,
+    )
     yield page
     assert problems == [], f"browser errors: {problems}"
     unaudited = [u for u in visited if u not in audit.audited and u != "about:blank"]

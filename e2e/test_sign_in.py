@@ -30,7 +30,9 @@ def test_each_role_lands_on_its_own_home(page, sign_in, audit, email, heading):
 
 def test_wrong_password_shows_a_clear_message(page, sign_in):
     sign_in("staff@northfield.demo", "not the password")
-    expect(page.get_by_role("alert").first).to_contain_text("email address or password is not right")
+    expect(page.get_by_role("alert").first).to_contain_text(
+        "email address or password is not right"
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
 
 

@@ -38,6 +38,7 @@ BACKENDS = [
 ]
 
 _pg_schema_ready = False
+_pg_main_url: str | None = None
 
 
 def _reset_postgres(url: str) -> None:
@@ -49,11 +50,36 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def worker_database(name: str) -> str:
+    """A PostgreSQL database of this pytest-xdist worker's own (created when missing).
+
+    Workers run in parallel, so each needs a database no other worker truncates.
+    """
+    base = sa.make_url(normalise_database_url(POSTGRES_URL))
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    database = f"{base.database}_{name}_{worker}" if worker else f"{base.database}_{name}"
+    if name == "main" and not worker:
+        database = str(base.database)
+    if database != base.database:
+        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            exists = conn.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database}
+            ).first()
+            if exists is None:
+                conn.execute(sa.text(f'CREATE DATABASE "{database}"'))
+        admin.dispose()
+    return base.set(database=database).render_as_string(hide_password=False)
+
+
 def database_url_for(backend: str, tmp_path: Path) -> str:
     """A fresh database URL for one test on the given backend."""
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    return normalise_database_url(POSTGRES_URL)
+    global _pg_main_url
+    if _pg_main_url is None:
+        _pg_main_url = worker_database("main")
+    return _pg_main_url
 
 
 def make_app(url: str, **overrides: Any) -> Flask:

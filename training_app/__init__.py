@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
+# Flask is imported inside the factory, not here: importing the pure rule engine
+# (`training_app.rules`) runs this file first and must not pull in Flask.
+if TYPE_CHECKING:
+    from flask import Flask
 
-from training_app.config import Config, settings_from_environment
+    from training_app.config import Config
 
 
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints and CLI. Nothing else."""
+    from flask import Flask
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from training_app.config import Config, settings_from_environment
+
     app = Flask(__name__, instance_relative_config=True)
     if config is None:
         app.config.update(settings_from_environment(app.instance_path))
@@ -30,7 +37,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from training_app import database, mail, security
+    from training_app import database, mail, navigation, security
     from training_app.extensions import csrf, db, limiter, migrate
 
     database.init_app(app)
@@ -43,13 +50,15 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     mail.init_app(app)
     security.init_app(app)
+    navigation.init_app(app)
 
 
 def _register_features(app: Flask) -> None:
-    from training_app import admin, audit, auth, cli, errors, home
+    from training_app import admin, audit, auth, cli, errors, home, learning
 
     auth.init_app(app)
     home.init_app(app)
+    learning.init_app(app)
     admin.init_app(app)
     audit.init_app(app)
     errors.init_app(app)

@@ -77,12 +77,9 @@ def create_admin(
 
 def init_app(app: Flask) -> None:
     """Register every CLI group on the app."""
+    from training_app.content.cli import content as content_cli
     from training_app.demo.cli import demo_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
-    try:
-        from training_app.content.cli import content as content_cli
-    except ImportError:  # pragma: no cover - content package lands separately
-        return
     app.cli.add_command(content_cli)

@@ -11,22 +11,58 @@ from training_app.extensions import db
 
 
 def test_create_admin_makes_a_school_and_a_working_account(app, runner):
-    result = runner.invoke(args=[
-        "users", "create-admin", "--email", "Head@Example.org", "--name", "Pat Head",
-        "--school", "Hillside Primary", "--password", "a long enough password"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create-admin",
+            "--email",
+            "Head@Example.org",
+            "--name",
+            "Pat Head",
+            "--school",
+            "Hillside Primary",
+            "--password",
+            "a long enough password",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "Created school_admin head@example.org at Hillside Primary" in result.output
-    assert sign_in(app.test_client(), "head@example.org",
-                   "a long enough password").status_code == 302
+    assert (
+        sign_in(app.test_client(), "head@example.org", "a long enough password").status_code == 302
+    )
 
 
 def test_create_admin_refuses_duplicates_and_short_passwords(runner, make_user):
     user = make_user()
-    result = runner.invoke(args=["users", "create-admin", "--email", user.email, "--name", "X",
-                                 "--school", "S", "--password", "a long enough password"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create-admin",
+            "--email",
+            user.email,
+            "--name",
+            "X",
+            "--school",
+            "S",
+            "--password",
+            "a long enough password",
+        ]
+    )
     assert result.exit_code != 0 and "already exists" in result.output
-    result = runner.invoke(args=["users", "create-admin", "--email", "new@example.org",
-                                 "--name", "X", "--school", "S", "--password", "short"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create-admin",
+            "--email",
+            "new@example.org",
+            "--name",
+            "X",
+            "--school",
+            "S",
+            "--password",
+            "short",
+        ]
+    )
     assert result.exit_code != 0 and "at least 10 characters" in result.output
 
 

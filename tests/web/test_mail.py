@@ -40,8 +40,12 @@ def smtp_inbox() -> Iterator[tuple[Inbox, int]]:
 
 def test_password_reset_is_delivered_over_smtp(app, make_user, smtp_inbox):
     inbox, port = smtp_inbox
-    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
-                      EXTERNAL_URL="https://training.example.org")
+    app.config.update(
+        MAIL_BACKEND="smtp",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=port,
+        EXTERNAL_URL="https://training.example.org",
+    )
     user = make_user(name="Sam Smith")
     client = app.test_client()
     post_form(client, "/account/forgot-password", {"email": user.email})

@@ -10,11 +10,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import BACKENDS, POSTGRES_URL, make_app
-from training_app.config import normalise_database_url
+from tests.conftest import BACKENDS, make_app, worker_database
 from training_app.extensions import db
-
-SCRATCH_DB = "training_migrations_test"
 
 
 @pytest.fixture(params=BACKENDS)
@@ -23,15 +20,14 @@ def empty_database(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
         return
-    admin_url = normalise_database_url(POSTGRES_URL)
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {SCRATCH_DB}"))
-        conn.execute(sa.text(f"CREATE DATABASE {SCRATCH_DB}"))
-    yield sa.make_url(admin_url).set(database=SCRATCH_DB).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)"))
-    admin.dispose()
+    url = worker_database("migrations")
+    # Start from nothing: earlier runs may have left tables behind.
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+    yield url
 
 
 def test_upgrade_from_empty_matches_models_and_downgrades(empty_database):

@@ -9,6 +9,25 @@ def init_app(app: Flask) -> None:
     """Register the admin blueprint."""
     from training_app.admin.routes import bp
     from training_app.auth.models import ROLES, STAFF_GROUPS
+    from training_app.navigation import add_nav_item
 
     app.register_blueprint(bp)
+    admins = {"school_admin", "trust_admin"}
+    add_nav_item(
+        app,
+        "People",
+        "admin.people",
+        order=20,
+        visible=lambda user: user.role in admins,
+        url_args=lambda user: {"school_id": user.school_id},
+        section=("admin.person_new",),
+    )
+    add_nav_item(
+        app,
+        "Trust",
+        "admin.trust",
+        order=10,
+        visible=lambda user: user.role == "trust_admin",
+        url_args=lambda user: {"trust_id": user.school.trust_id},
+    )
     app.context_processor(lambda: {"roles": ROLES, "staff_groups": STAFF_GROUPS})

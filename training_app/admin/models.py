@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training_app.extensions import db
@@ -41,3 +41,14 @@ class School(db.Model):  # type: ignore[name-defined]
 
     trust: Mapped[Trust] = relationship(back_populates="schools")
     users: Mapped[list[User]] = relationship(back_populates="school")
+
+
+class SchoolProtocol(db.Model):  # type: ignore[name-defined]
+    """A school's local protocol for the decision engine (see rules.LocalProtocol)."""
+
+    __tablename__ = "school_protocols"
+
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), primary_key=True)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -8,5 +8,14 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the audit blueprint."""
     from training_app.audit.routes import bp
+    from training_app.navigation import add_nav_item
 
     app.register_blueprint(bp)
+    add_nav_item(
+        app,
+        "Audit log",
+        "audit.log",
+        order=80,
+        visible=lambda user: user.role in {"school_admin", "trust_admin"},
+        url_args=lambda user: {"school_id": user.school_id},
+    )

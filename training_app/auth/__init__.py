@@ -8,6 +8,7 @@ from training_app.auth import passwords
 from training_app.auth.models import User
 from training_app.auth.services import load_session_user
 from training_app.extensions import login_manager
+from training_app.navigation import add_nav_item
 
 
 def init_app(app: Flask) -> None:
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     # changing school proxy; revocation is handled by AuthSession instead.
     login_manager.session_protection = None
     app.register_blueprint(bp)
+    add_nav_item(app, "Password", "auth.change_password", order=90)
 
 
 @login_manager.user_loader

@@ -8,5 +8,19 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the home blueprint."""
     from training_app.home.routes import bp
+    from training_app.navigation import add_nav_item
 
     app.register_blueprint(bp)
+    add_nav_item(
+        app,
+        "Home",
+        "home.index",
+        order=0,
+        section=(
+            "learning.overview",
+            "learning.page",
+            "learning.quiz",
+            "learning.feedback",
+            "learning.result",
+        ),
+    )

@@ -7,6 +7,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from training_app.admin.services import school_headcounts, trust_school_rows
+from training_app.learning.catalogue import staff_modules
+from training_app.learning.policy import can_take
+from training_app.learning.services import module_statuses
 
 bp = Blueprint("home", __name__)
 
@@ -17,19 +20,25 @@ def index() -> ResponseReturnValue:
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     user = current_user
+    mine = [m for m in staff_modules() if can_take(user.role, m)]
+    training = module_statuses(user.id, mine)
     if user.role == "trust_admin":
         return render_template(
             "home/trust_admin.html",
             trust=user.school.trust,
             rows=trust_school_rows(user.school.trust_id),
+            training=training,
         )
     if user.role == "school_admin":
         return render_template(
-            "home/school_admin.html", school=user.school, counts=school_headcounts(user.school_id)
+            "home/school_admin.html",
+            school=user.school,
+            counts=school_headcounts(user.school_id),
+            training=training,
         )
     if user.role == "dsl":
-        return render_template("home/dsl.html", school=user.school)
-    return render_template("home/staff.html")
+        return render_template("home/dsl.html", school=user.school, training=training)
+    return render_template("home/staff.html", training=training)
 
 
 @bp.route("/healthz")

@@ -1,0 +1,129 @@
+"""A member of staff completes the first-responder module, and resumes a later attempt."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from training_app.config import PROJECT_ROOT
+from training_app.content.evaluate import correct_choice_ids
+from training_app.content.loader import load_library
+from training_app.rules import DEFAULT_PROTOCOL
+
+MODULE = load_library(PROJECT_ROOT / "scenarios", PROJECT_ROOT / "quizzes").module(
+    "first-responder"
+)
+QUIZ = MODULE.quiz
+
+
+def _current_node(page: Page):
+    return QUIZ.nodes[page.locator("input[name=node]").get_attribute("value")]
+
+
+def _answer(page: Page, audit, *, wrong: bool = False) -> None:
+    """Answer the question on screen (rightly unless told), then audit its feedback page."""
+    node = _current_node(page)
+    key = set(correct_choice_ids(node, DEFAULT_PROTOCOL))
+    if wrong:
+        picks = [next(c for c in node.choices if c.id not in key)]
+    else:
+        picks = [c for c in node.choices if c.id in key]
+        picks = picks if node.select == "many" else picks[:1]
+    for choice in picks:
+        page.get_by_label(choice.label, exact=True).check()
+    page.get_by_role("button", name="Submit answer").click()
+    audit(page)
+
+
+def _read_pages(page: Page, audit) -> None:
+    for _ in MODULE.pages[:-1]:
+        audit(page)
+        page.get_by_role("link", name="Next page").click()
+    audit(page)
+    page.get_by_role("button", name="Start the quiz").click()
+
+
+def test_staff_completes_module_with_one_wrong_answer_and_resumes_later(page, sign_in, audit):
+    sign_in("staff@northfield.demo")
+    page.get_by_role("link", name=re.compile("First responder")).click()
+    audit(page)
+    page.get_by_role("button", name="Start the module").click()
+    expect(page.get_by_role("progressbar", name=f"Page 1 of {len(MODULE.pages)}")).to_be_visible()
+    _read_pages(page, audit)
+
+    audit(page)
+    _answer(page, audit, wrong=True)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not quite")
+    expect(page.get_by_role("heading", name="The right answer")).to_be_visible()
+    citation = page.locator("a.citation").first
+    cited = citation.inner_text()
+    citation.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(cited)
+    audit(page)
+    page.go_back()
+    page.get_by_role("link", name="Next question").click()
+
+    for _ in range(40):
+        audit(page)
+        if page.get_by_role("button", name="Continue").count():
+            page.get_by_role("button", name="Continue").click()
+            continue
+        _answer(page, audit)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Correct")
+        link = page.locator("main a.button")
+        if link.inner_text() == "See your result":
+            link.click()
+            break
+        link.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You passed")
+    audit(page)
+    page.get_by_role("link", name="Back to your modules").click()
+    expect(page.get_by_text(re.compile("Completed, valid until"))).to_be_visible()
+    audit(page)
+
+    # A second attempt (refresher), left half way through and resumed after signing out.
+    page.get_by_role("link", name=re.compile("First responder")).click()
+    page.get_by_label("Go straight to the quiz").check()
+    page.get_by_role("button", name="Start again").click()
+    audit(page)
+    _answer(page, audit)
+    page.get_by_role("link", name="Next question").click()
+    audit(page)
+    waiting_for = page.locator("input[name=node]").get_attribute("value")
+    page.get_by_role("button", name="Sign out").click()
+    audit(page)
+    sign_in("staff@northfield.demo")
+    expect(page.get_by_text("You have a new attempt in progress.")).to_be_visible()
+    page.get_by_role("link", name=re.compile("First responder")).click()
+    audit(page)
+    page.get_by_role("button", name="Continue where you left off").click()
+    audit(page)
+    assert page.locator("input[name=node]").get_attribute("value") == waiting_for
+    expect(page.get_by_role("progressbar", name=re.compile("Question 2 of about"))).to_be_visible()
+
+
+def test_quiz_is_usable_at_320px_and_by_keyboard(page, sign_in, audit):
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in("dsl@northfield.demo")
+    page.get_by_role("link", name=re.compile("First responder")).click()
+    audit(page)
+    page.get_by_role("button", name=re.compile("Start|Continue")).click()
+    audit(page)
+    overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    assert overflow is False
+    # Submitting without choosing gives a clear, linked error.
+    while page.get_by_role("link", name="Next page").count():
+        page.get_by_role("link", name="Next page").click()
+        audit(page)
+    page.get_by_role("button", name="Start the quiz").click()
+    audit(page)
+    page.get_by_role("button", name="Submit answer").click()
+    expect(page.get_by_role("alert")).to_contain_text("Choose an answer.")
+    audit(page)
+    # Choose with the keyboard only: focus the first radio, arrow down, Enter submits.
+    page.locator("input[name=choice]").first.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Correct|Not quite"))
+    audit(page)

@@ -1,0 +1,111 @@
+"""The content library, parsed once per process and shared by every request."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import quote
+
+from flask import current_app, url_for
+
+from training_app.content.loader import load_library
+from training_app.content.model import Library, Module
+from training_app.content.render import render_markdown
+from training_app.rules import ACTION_IDS, TRIGGERS, LocalProtocol, action_rule, trigger_rule
+
+_lock = threading.Lock()
+
+
+def library() -> Library:
+    """Return the app's content library, loading it on first use (not at start-up)."""
+    extensions = current_app.extensions
+    loaded = extensions.get("content_library")
+    if loaded is None:
+        with _lock:
+            loaded = extensions.get("content_library")
+            if loaded is None:
+                loaded = load_library(
+                    current_app.config["SCENARIOS_DIR"], current_app.config["QUIZZES_DIR"]
+                )
+                extensions["content_library"] = loaded
+    return loaded
+
+
+def staff_modules() -> list[Module]:
+    """Modules taken by adults in the player (pupil lessons are run in class instead)."""
+    return [m for m in library().modules.values() if "pupil" not in m.audiences]
+
+
+def guidance_link(citation: str) -> str:
+    """URL of the page that shows a cited guidance passage."""
+    return url_for("learning.guidance", citation=citation)
+
+
+@lru_cache(maxsize=4096)
+def _render_cached(text: str, protocol: LocalProtocol, link_prefix: str) -> str:
+    return render_markdown(
+        text, protocol=protocol, guidance_url=lambda c: link_prefix + quote(c, safe="")
+    )
+
+
+def render(text: str, protocol: LocalProtocol) -> str:
+    """Render content Markdown for a school's protocol, cached (content is immutable)."""
+    # The prefix (not each link) comes from url_for, so the cache key stays small and the
+    # links stay right if the app is mounted under a path.
+    prefix = url_for("learning.guidance", citation="-")[:-1]
+    return _render_cached(text, protocol, prefix)
+
+
+@dataclass(frozen=True)
+class RuleSummary:
+    """A rule a learner missed, in words, with where the guidance says it."""
+
+    rule_id: str
+    text: str
+    citations: tuple[str, ...]
+
+
+def describe_rules(rule_ids: list[str]) -> list[RuleSummary]:
+    """Explain missed rule ids (action:…, trigger:…, decision:…, guidance:…) in plain words."""
+    summaries = []
+    for rule_id in dict.fromkeys(rule_ids):
+        kind, _, key = rule_id.partition(":")
+        summary = _describe(kind, key)
+        if summary is not None:
+            summaries.append(RuleSummary(rule_id, *summary))
+    return summaries
+
+
+def _describe(kind: str, key: str) -> tuple[str, tuple[str, ...]] | None:
+    if kind == "action" and key in ACTION_IDS:
+        rule = action_rule(key)
+        return rule.text, tuple(rule.citations)
+    if kind == "trigger" and key in TRIGGERS:
+        trigger = trigger_rule(key)
+        return f"Immediate referral: {trigger.label}", tuple(trigger.citations)
+    if kind == "decision":
+        return DECISION_TOPICS.get(key), ("UKCCIS-2016 §3.3",)  # type: ignore[return-value]
+    if kind == "agency":
+        return f"Which agencies to involve: {AGENCY_NAMES.get(key, key)}", ("UKCCIS-2016 §3.6",)
+    if kind == "guidance":
+        return f"What the guidance says in {key}", (key,)
+    return None
+
+
+DECISION_TOPICS = {
+    "refer_immediately": "Whether to refer to the police or children's social care at once",
+    "triggers": "Which immediate-referral criteria apply",
+    "agencies": "Which agencies to involve",
+    "classification": "Whether an incident is experimental or aggravated",
+    "inform_parents": "Whether to tell the parents or carers",
+    "view_imagery": "Whether anyone should view the imagery",
+    "headteacher_signoff_required": "When the headteacher must sign off the decision",
+    "record_reasons_for_not_referring": "Recording the reasons for not referring",
+}
+
+AGENCY_NAMES = {
+    "police": "the police",
+    "childrens_social_care": "children's social care",
+    "ceop": "CEOP (the National Crime Agency's child protection command)",
+}

@@ -1,0 +1,239 @@
+"""The learner's pages: module overview, reading pages, quiz steps, feedback and results."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from training_app.content.guidance import passage
+from training_app.content.model import Module, Quiz
+from training_app.extensions import db
+from training_app.learning import catalogue, policy, services
+from training_app.learning.forms import StartForm, StepForm, answer_form_for
+from training_app.learning.models import IN_PROGRESS, Attempt
+from training_app.learning.progress import quiz_progress
+
+bp = Blueprint("learning", __name__, url_prefix="/learn")
+
+
+def _module(module_id: str) -> Module:
+    module = catalogue.library().modules.get(module_id)
+    if module is None:
+        abort(404)
+    if not policy.can_take(current_user.role, module):
+        abort(403)
+    return module
+
+
+def _quiz(module: Module) -> Quiz:
+    if module.quiz is None:
+        abort(404)
+    return module.quiz
+
+
+def _own_attempt(module: Module, attempt_id: int) -> Attempt:
+    attempt = db.session.get(Attempt, attempt_id)
+    # Someone else's attempt is simply not found: ids reveal nothing.
+    if attempt is None or attempt.user_id != current_user.id or attempt.module_id != module.id:
+        abort(404)
+    return attempt
+
+
+def _where_to_resume(module: Module, attempt: Attempt) -> str:
+    if attempt.status != IN_PROGRESS:
+        return url_for("learning.result", module_id=module.id, attempt_id=attempt.id)
+    if attempt.in_quiz:
+        return url_for("learning.quiz", module_id=module.id, attempt_id=attempt.id)
+    page = min(max(attempt.pages_seen, 1), len(module.pages))
+    return url_for("learning.page", module_id=module.id, attempt_id=attempt.id, number=page)
+
+
+@bp.route("/<module_id>")
+@login_required
+def overview(module_id: str) -> ResponseReturnValue:
+    """What the module covers, where you are with it, and the button to start or resume."""
+    module = _module(module_id)
+    status = services.module_statuses(current_user.id, [module])[0]
+    return render_template(
+        "learning/overview.html",
+        module=module,
+        status=status,
+        form=StartForm(),
+        past=services.past_attempts(current_user.id, module.id),
+        can_skip=services.has_finished_before(current_user.id, module.id),
+    )
+
+
+@bp.route("/<module_id>/start", methods=["POST"])
+@login_required
+def start(module_id: str) -> ResponseReturnValue:
+    """Start (or resume) an attempt and go to where it stands."""
+    module = _module(module_id)
+    form = StartForm()
+    if not form.validate_on_submit():
+        abort(400)
+    attempt = services.start_or_resume(
+        current_user, module, skip_reading=bool(form.skip_reading.data)
+    )
+    if attempt.pages_seen >= len(module.pages) and not attempt.in_quiz and module.quiz:
+        services.begin_quiz(attempt, module.quiz)
+    return redirect(_where_to_resume(module, attempt))
+
+
+@bp.route("/<module_id>/attempts/<int:attempt_id>/pages/<int:number>")
+@login_required
+def page(module_id: str, attempt_id: int, number: int) -> ResponseReturnValue:
+    """One page of the module's scenario content."""
+    module = _module(module_id)
+    attempt = _own_attempt(module, attempt_id)
+    if not 1 <= number <= len(module.pages):
+        abort(404)
+    services.record_page_seen(attempt, number)
+    protocol = services.attempt_protocol(attempt)
+    current = module.pages[number - 1]
+    return render_template(
+        "learning/page.html",
+        module=module,
+        attempt=attempt,
+        number=number,
+        page=current,
+        body=catalogue.render(current.body, protocol),
+        form=StartForm(),
+    )
+
+
+@bp.route("/<module_id>/attempts/<int:attempt_id>/quiz", methods=["GET", "POST"])
+@login_required
+def quiz(module_id: str, attempt_id: int) -> ResponseReturnValue:
+    """GET: the question awaiting an answer. POST: begin the quiz after the last page."""
+    module = _module(module_id)
+    quiz_ = _quiz(module)
+    attempt = _own_attempt(module, attempt_id)
+    if attempt.status != IN_PROGRESS:
+        return redirect(_where_to_resume(module, attempt))
+    if not attempt.in_quiz:
+        if StartForm().validate_on_submit():
+            services.begin_quiz(attempt, quiz_)
+        else:
+            return redirect(_where_to_resume(module, attempt))
+    node = quiz_.nodes[attempt.current_node or quiz_.start]
+    form = answer_form_for(node)
+    protocol = services.attempt_protocol(attempt)
+    return render_template(
+        "learning/question.html",
+        module=module,
+        attempt=attempt,
+        node=node,
+        form=form,
+        situation=catalogue.render(node.situation, protocol) if node.situation else "",
+        progress=quiz_progress(quiz_, attempt),
+    )
+
+
+@bp.route("/<module_id>/attempts/<int:attempt_id>/answer", methods=["POST"])
+@login_required
+def answer(module_id: str, attempt_id: int) -> ResponseReturnValue:
+    """Record an answer once, then show its feedback (replays show the same feedback)."""
+    module = _module(module_id)
+    quiz_ = _quiz(module)
+    attempt = _own_attempt(module, attempt_id)
+    base = StepForm()
+    node = quiz_.nodes.get(base.node.data or "")
+    if node is None:
+        return redirect(_where_to_resume(module, attempt))
+    form = answer_form_for(node)
+    if not form.validate_on_submit():
+        if form.errors.keys() - {"choice"}:
+            return redirect(_where_to_resume(module, attempt))
+        protocol = services.attempt_protocol(attempt)
+        if attempt.current_node != node.id:
+            return redirect(_where_to_resume(module, attempt))
+        return render_template(
+            "learning/question.html",
+            module=module,
+            attempt=attempt,
+            node=node,
+            form=form,
+            situation=catalogue.render(node.situation, protocol) if node.situation else "",
+            progress=quiz_progress(quiz_, attempt),
+        )
+    data = getattr(form, "choice", None)
+    choices = [] if data is None else ([data.data] if isinstance(data.data, str) else data.data)
+    try:
+        outcome = services.submit_answer(
+            attempt.id,
+            current_user.id,
+            quiz_,
+            step=int(form.step.data),
+            node_id=node.id,
+            choice_ids=list(choices),
+        )
+    except services.StaleAnswer:
+        flash(
+            "That question was already answered on another tab or device. "
+            "Here is where you are now.",
+            "info",
+        )
+        return redirect(_where_to_resume(module, attempt))
+    if not node.is_question:
+        return redirect(_where_to_resume(module, outcome.attempt))
+    return redirect(
+        url_for("learning.feedback", module_id=module.id, attempt_id=attempt.id, step=outcome.step)
+    )
+
+
+@bp.route("/<module_id>/attempts/<int:attempt_id>/steps/<int:step>")
+@login_required
+def feedback(module_id: str, attempt_id: int, step: int) -> ResponseReturnValue:
+    """Feedback on one answered question: right or not, and why, with the guidance."""
+    module = _module(module_id)
+    quiz_ = _quiz(module)
+    attempt = _own_attempt(module, attempt_id)
+    recorded = next((a for a in attempt.answers if a.step == step), None)
+    if recorded is None:
+        abort(404)
+    node = quiz_.nodes[recorded.node_id]
+    evaluation = services.evaluation_of(attempt, quiz_, recorded)
+    if evaluation is None:
+        abort(404)
+    protocol = services.attempt_protocol(attempt)
+    return render_template(
+        "learning/feedback.html",
+        module=module,
+        attempt=attempt,
+        node=node,
+        step=step,
+        evaluation=evaluation,
+        render=lambda text: catalogue.render(text, protocol),
+        next_url=_where_to_resume(module, attempt),
+        progress=quiz_progress(quiz_, attempt),
+    )
+
+
+@bp.route("/<module_id>/attempts/<int:attempt_id>/result")
+@login_required
+def result(module_id: str, attempt_id: int) -> ResponseReturnValue:
+    """The score, pass or not, and the rules to revisit."""
+    module = _module(module_id)
+    attempt = _own_attempt(module, attempt_id)
+    if attempt.status == IN_PROGRESS:
+        return redirect(_where_to_resume(module, attempt))
+    return render_template(
+        "learning/result.html",
+        module=module,
+        attempt=attempt,
+        form=StartForm(),
+        missed=catalogue.describe_rules(attempt.missed_rules or []),
+        steps=[a for a in attempt.answers if a.correct is not None],
+    )
+
+
+@bp.route("/guidance/<path:citation>")
+def guidance(citation: str) -> ResponseReturnValue:
+    """The guidance passage behind a citation link, quoted in full."""
+    try:
+        found = passage(citation)
+    except (KeyError, ValueError):
+        abort(404)
+    return render_template("learning/guidance.html", passage=found, citation=citation)

@@ -1,0 +1,318 @@
+"""Starting, resuming and finishing attempts; recording answers exactly once.
+
+The only code that changes learning state. Routes pass plain values in; nothing
+here reads `request`. Each public function is one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from training_app.admin.protocols import school_protocol
+from training_app.auth.models import User
+from training_app.content.evaluate import AnswerError, Evaluation, evaluate, score
+from training_app.content.graph import next_node_id
+from training_app.content.model import END, Module, Quiz
+from training_app.extensions import db
+from training_app.learning import policy
+from training_app.learning.models import (
+    FAILED,
+    IN_PROGRESS,
+    PASSED,
+    SUPERSEDED,
+    Answer,
+    Attempt,
+    Completion,
+)
+from training_app.models_common import utcnow
+from training_app.rules import LocalProtocol
+from training_app.rules.protocol import parse_protocol, protocol_to_dict
+
+
+def attempt_protocol(attempt: Attempt) -> LocalProtocol:
+    """The local protocol an attempt is judged under (fixed when it started)."""
+    return parse_protocol(attempt.protocol)
+
+
+def active_attempt(user_id: int, module_id: str) -> Attempt | None:
+    """The person's attempt in progress at this module, if any."""
+    return db.session.scalar(
+        select(Attempt).where(
+            Attempt.user_id == user_id,
+            Attempt.module_id == module_id,
+            Attempt.status == IN_PROGRESS,
+        )
+    )
+
+
+def start_or_resume(user: User, module: Module, *, skip_reading: bool = False) -> Attempt:
+    """Resume the attempt in progress, or start one (two devices never make two)."""
+    attempt = active_attempt(user.id, module.id)
+    if attempt is not None and attempt.content_version != module.content_version:
+        # The module was updated: its pages or quiz nodes may no longer match.
+        attempt.status = SUPERSEDED
+        attempt.finished_at = utcnow()
+        db.session.commit()
+        attempt = None
+    if attempt is not None:
+        return attempt
+    attempt = Attempt(
+        user_id=user.id,
+        school_id=user.school_id,
+        module_id=module.id,
+        content_version=module.content_version,
+        protocol=protocol_to_dict(school_protocol(user.school_id)),
+    )
+    if skip_reading and has_finished_before(user.id, module.id):
+        attempt.pages_seen = len(module.pages)
+    db.session.add(attempt)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another tab or device started one at the same moment: use theirs.
+        db.session.rollback()
+        existing = active_attempt(user.id, module.id)
+        assert existing is not None
+        return existing
+    return attempt
+
+
+def has_finished_before(user_id: int, module_id: str) -> bool:
+    """Whether the person has finished (passed or failed) this module before."""
+    found = db.session.scalar(
+        select(Attempt.id)
+        .where(
+            Attempt.user_id == user_id,
+            Attempt.module_id == module_id,
+            Attempt.status.in_([PASSED, FAILED]),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def record_page_seen(attempt: Attempt, page_number: int) -> None:
+    """Remember the furthest page read, so another device resumes there."""
+    if attempt.status == IN_PROGRESS and page_number > attempt.pages_seen:
+        attempt.pages_seen = page_number
+        db.session.commit()
+
+
+def begin_quiz(attempt: Attempt, quiz: Quiz) -> None:
+    """Move from the pages to the quiz (idempotent)."""
+    if attempt.status != IN_PROGRESS or attempt.in_quiz:
+        return
+    attempt.in_quiz = True
+    attempt.current_node = quiz.start
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What happened to a submitted answer."""
+
+    recorded: bool  # False: a replay or a stale form; nothing was written
+    attempt: Attempt
+    step: int  # the step whose feedback to show
+
+
+class StaleAnswer(Exception):
+    """The form does not match the attempt (another tab moved on); show the current state."""
+
+
+def submit_answer(
+    attempt_id: int,
+    user_id: int,
+    quiz: Quiz,
+    *,
+    step: int,
+    node_id: str,
+    choice_ids: list[str],
+) -> Submission:
+    """Record the answer to the attempt's current node exactly once.
+
+    A repeat of an already recorded step (double click, two tabs, back button) writes
+    nothing and returns that step, so the learner sees the state as it is.
+    AnswerError: the choices do not fit the node (a tampered or broken form).
+    """
+    attempt = db.session.scalar(
+        select(Attempt)
+        .where(Attempt.id == attempt_id, Attempt.user_id == user_id)
+        .with_for_update()
+    )
+    if attempt is None:
+        raise LookupError(attempt_id)
+    already = next((a for a in attempt.answers if a.step == step), None)
+    if already is not None:
+        db.session.rollback()
+        return Submission(False, attempt, step)
+    if (
+        attempt.status != IN_PROGRESS
+        or not attempt.in_quiz
+        or step != attempt.next_step
+        or node_id != attempt.current_node
+    ):
+        db.session.rollback()
+        raise StaleAnswer(attempt_id)
+    node = quiz.nodes[node_id]
+    protocol = attempt_protocol(attempt)
+    result: Evaluation | None = evaluate(node, choice_ids, protocol) if node.is_question else None
+    db.session.add(
+        Answer(
+            attempt_id=attempt.id,
+            step=step,
+            node_id=node_id,
+            choice_ids=list(choice_ids),
+            correct=None if result is None else result.correct,
+            weight=float(node.weight) if node.is_question else 0.0,
+            rule_ids=list(result.missed_rule_ids if result else ()),
+        )
+    )
+    following = next_node_id(node, tuple(choice_ids))
+    attempt.next_step = step + 1
+    attempt.current_node = None if following == END else following
+    try:
+        if following == END:
+            _finish(attempt, quiz, protocol)  # flushes: the unique step can fail here too
+        db.session.commit()
+    except IntegrityError:
+        # A concurrent request recorded this step first; theirs stands.
+        db.session.rollback()
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt is not None
+        return Submission(False, attempt, step)
+    return Submission(True, attempt, step)
+
+
+def _finish(attempt: Attempt, quiz: Quiz, protocol: LocalProtocol) -> None:
+    db.session.flush()
+    db.session.refresh(attempt, ["answers"])
+    answered = [
+        (a.node_id, tuple(a.choice_ids))
+        for a in attempt.answers
+        if quiz.nodes[a.node_id].is_question
+    ]
+    result = score(quiz, answered, protocol)
+    now = utcnow()
+    attempt.finished_at = now
+    attempt.score = result.percent
+    attempt.missed_rules = list(result.missed_rule_ids)
+    attempt.status = PASSED if result.passed else FAILED
+    if result.passed:
+        from training_app.learning.catalogue import library
+
+        module = library().module(attempt.module_id)
+        db.session.add(
+            Completion(
+                user_id=attempt.user_id,
+                school_id=attempt.school_id,
+                module_id=attempt.module_id,
+                attempt_id=attempt.id,
+                content_version=attempt.content_version,
+                score=result.percent,
+                started_at=attempt.started_at,
+                completed_at=now,
+                expires_at=policy.expiry(module, now),
+                source="quiz",
+            )
+        )
+
+
+def evaluation_of(attempt: Attempt, quiz: Quiz, answer: Answer) -> Evaluation | None:
+    """Re-judge a recorded answer for its feedback page (pure; nothing is written)."""
+    node = quiz.nodes.get(answer.node_id)
+    if node is None or not node.is_question:
+        return None
+    try:
+        return evaluate(node, answer.choice_ids, attempt_protocol(attempt))
+    except AnswerError:
+        return None
+
+
+@dataclass(frozen=True)
+class ModuleStatus:
+    """Where a person stands with one module."""
+
+    module: Module
+    state: str  # not_started | in_progress | completed | expired
+    attempt: Attempt | None
+    valid_until: datetime | None
+    last_completed: datetime | None
+
+
+def module_statuses(user_id: int, modules: list[Module]) -> list[ModuleStatus]:
+    """Status of each module for one person, in two queries however many modules."""
+    ids = [m.id for m in modules]
+    attempts = {
+        a.module_id: a
+        for a in db.session.scalars(
+            select(Attempt).where(
+                Attempt.user_id == user_id,
+                Attempt.status == IN_PROGRESS,
+                Attempt.module_id.in_(ids),
+            )
+        )
+    }
+    latest = {
+        row.module_id: row
+        for row in db.session.execute(
+            select(
+                Completion.module_id,
+                func.max(Completion.completed_at).label("completed_at"),
+                func.max(Completion.expires_at).label("expires_at"),
+            )
+            .where(Completion.user_id == user_id, Completion.module_id.in_(ids))
+            .group_by(Completion.module_id)
+        )
+    }
+    now = utcnow()
+    statuses = []
+    for module in modules:
+        done = latest.get(module.id)
+        attempt = attempts.get(module.id)
+        valid_until = _aware(done.expires_at) if done else None
+        if valid_until is not None and valid_until > now:
+            state = "completed"
+        elif attempt is not None:
+            state = "in_progress"
+        elif done is not None:
+            state = "expired"
+        else:
+            state = "not_started"
+        statuses.append(
+            ModuleStatus(
+                module, state, attempt, valid_until, _aware(done.completed_at) if done else None
+            )
+        )
+    return statuses
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # Aggregates (max) bypass the UTC column type on SQLite and come back naive or as text.
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    from datetime import UTC
+
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def past_attempts(user_id: int, module_id: str, limit: int = 10) -> list[Attempt]:
+    """The person's finished attempts at a module, newest first."""
+    return list(
+        db.session.scalars(
+            select(Attempt)
+            .where(
+                Attempt.user_id == user_id,
+                Attempt.module_id == module_id,
+                Attempt.status.in_([PASSED, FAILED]),
+            )
+            .order_by(Attempt.started_at.desc())
+            .limit(limit)
+        )
+    )
