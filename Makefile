@@ -48,7 +48,7 @@ content: setup
 	$(BIN)/flask content check
 
 test: setup chromium lint typecheck content
-	$(BIN)/python -m pytest tests e2e
+	$(BIN)/python -m pytest -n 2 tests e2e
 
 
 clean:
