@@ -83,9 +83,9 @@ def _agencies_reason(chosen: tuple[AgencyChoice, ...]) -> Reason:
         citations: list[str] = []
         for choice in chosen:
             citations.extend(c for c in choice.reason.citations if c not in citations)
-        agencies = tuple(choice.agency for choice in chosen)
         return Reason(
-            f"Involve {_names(agencies)}. " + " ".join(c.reason.text for c in chosen),
+            # Each agency's reason already opens with "Involve ...", so no summary sentence.
+            " ".join(c.reason.text for c in chosen),
             tuple(citations),
             chosen[0].reason.quote,
         )
