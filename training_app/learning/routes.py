@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from training_app.content.guidance import passage
-from training_app.content.model import Module, Quiz
+from training_app.content.model import Module, Node, Quiz
 from training_app.extensions import db
 from training_app.learning import catalogue, policy, services
 from training_app.learning.forms import StartForm, StepForm, answer_form_for
@@ -103,6 +103,21 @@ def page(module_id: str, attempt_id: int, number: int) -> ResponseReturnValue:
     )
 
 
+def _question_page(
+    module: Module, quiz_: Quiz, attempt: Attempt, node: Node, form: StepForm
+) -> str:
+    protocol = services.attempt_protocol(attempt)
+    return render_template(
+        "learning/question.html",
+        module=module,
+        attempt=attempt,
+        node=node,
+        form=form,
+        situation=catalogue.render(node.situation, protocol) if node.situation else "",
+        progress=quiz_progress(quiz_, attempt),
+    )
+
+
 @bp.route("/<module_id>/attempts/<int:attempt_id>/quiz", methods=["GET", "POST"])
 @login_required
 def quiz(module_id: str, attempt_id: int) -> ResponseReturnValue:
@@ -118,17 +133,7 @@ def quiz(module_id: str, attempt_id: int) -> ResponseReturnValue:
         else:
             return redirect(_where_to_resume(module, attempt))
     node = quiz_.nodes[attempt.current_node or quiz_.start]
-    form = answer_form_for(node)
-    protocol = services.attempt_protocol(attempt)
-    return render_template(
-        "learning/question.html",
-        module=module,
-        attempt=attempt,
-        node=node,
-        form=form,
-        situation=catalogue.render(node.situation, protocol) if node.situation else "",
-        progress=quiz_progress(quiz_, attempt),
-    )
+    return _question_page(module, quiz_, attempt, node, answer_form_for(node))
 
 
 @bp.route("/<module_id>/attempts/<int:attempt_id>/answer", methods=["POST"])
@@ -144,20 +149,11 @@ def answer(module_id: str, attempt_id: int) -> ResponseReturnValue:
         return redirect(_where_to_resume(module, attempt))
     form = answer_form_for(node)
     if not form.validate_on_submit():
-        if form.errors.keys() - {"choice"}:
+        # Only a missing or unknown choice is worth an error message; anything else is a
+        # stale or tampered form, answered with the attempt's current state.
+        if form.errors.keys() - {"choice"} or attempt.current_node != node.id:
             return redirect(_where_to_resume(module, attempt))
-        protocol = services.attempt_protocol(attempt)
-        if attempt.current_node != node.id:
-            return redirect(_where_to_resume(module, attempt))
-        return render_template(
-            "learning/question.html",
-            module=module,
-            attempt=attempt,
-            node=node,
-            form=form,
-            situation=catalogue.render(node.situation, protocol) if node.situation else "",
-            progress=quiz_progress(quiz_, attempt),
-        )
+        return _question_page(module, quiz_, attempt, node, form)
     data = getattr(form, "choice", None)
     choices = [] if data is None else ([data.data] if isinstance(data.data, str) else data.data)
     try:
