@@ -79,7 +79,11 @@ def init_app(app: Flask) -> None:
     """Register every CLI group on the app."""
     from training_app.content.cli import content as content_cli
     from training_app.demo.cli import demo_cli
+    from training_app.ops.cli import backup_command, restore_command, security_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(content_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    app.cli.add_command(security_cli)

@@ -1,0 +1,1 @@
+"""Operations: backups and the production-settings check (`flask backup|restore|security`)."""
