@@ -14,7 +14,7 @@ from training_app.rules import Facts
 
 def test_a_module_with_pages_and_a_quiz(build: Build) -> None:
     pages = {
-        "index.md": front_matter(INDEX, "# Welcome\n"),
+        "index.md": front_matter(INDEX, "Welcome\n"),
         "02-second.md": front_matter({"title": "Second", "citations": ["APPX8 Step 3"]}),
         "01-first.md": front_matter({"title": "First", "citations": []}),
     }
@@ -36,7 +36,7 @@ def test_a_module_with_pages_and_a_quiz(build: Build) -> None:
         ("first", "First"),
         ("second", "Second"),
     ]
-    assert module.pages[0].body == "# Welcome\n"
+    assert module.pages[0].body == "Welcome\n"
     assert module.pages[2].file == "scenarios/m/02-second.md"
     assert module.quiz is library.quizzes["m"]
 

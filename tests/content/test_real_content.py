@@ -54,6 +54,28 @@ def test_first_responder_quiz_shape(library: Library) -> None:
     assert quiz.cases
 
 
+ALL_MODULES = (
+    "first-responder",
+    "law-and-outcome-21",
+    "dsl-walkthrough",
+    "parent-conversations",
+    "pshe-11-14",
+    "pshe-14-18",
+)
+
+
+@pytest.mark.parametrize("module_id", ALL_MODULES)
+def test_every_quiz_has_eight_questions_on_two_branching_paths(
+    library: Library, module_id: str
+) -> None:
+    quiz = library.module(module_id).quiz
+    assert quiz is not None
+    assert len(quiz.questions) >= 8
+    # A branch: a question whose choices lead to different places.
+    branching = [n for n in quiz.questions if len({c.next or n.next for c in n.choices}) > 1]
+    assert branching, f"{module_id}: every question leads to the same next step"
+
+
 def test_first_responder_pages_cite_and_use_the_protocol(library: Library) -> None:
     module = library.module("first-responder")
     text = "\n".join(page.body for page in module.pages)

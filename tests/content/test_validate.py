@@ -414,3 +414,11 @@ def test_problem_prints_as_file_node_field_message_hint(build: Build) -> None:
 def test_the_valid_fixture_is_what_the_other_tests_edit() -> None:
     # Guards the fixtures: the tests above each change one thing in these.
     assert node("tell")["kind"] == "action" and QUIZ["start"] == "tell"
+
+
+def test_a_page_has_one_top_heading_its_title(build: Build) -> None:
+    """The player prints the title as the page's h1; a second h1 would confuse screen readers."""
+    page = "---\ntitle: Start\ncitations: [UKCCIS-2016 §3.1]\n---\n# Start\n\nText.\n\n## Fine\n"
+    problem = only(build(pages={"index.md": front_matter(INDEX), "01-start.md": page}))
+    assert (problem.file, problem.field) == ("scenarios/m/01-start.md", "body")
+    assert problem.message.startswith("level-1 heading '# Start'")

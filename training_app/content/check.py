@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import product
 
+from training_app.content.coverage import check_teaches
 from training_app.content.evaluate import AnswerError, correct_choice_ids, follow_path, score
 from training_app.content.graph import check_graph
 from training_app.content.guidance import quote_found, quote_sources
 from training_app.content.model import END, Library, Node, Problem, Quiz
+from training_app.content.quotes import check_quotes
 from training_app.content.render import CALLOUTS, references
 from training_app.content.schema import Reader
 from training_app.content.tokens import TOKEN_NAMES
@@ -52,6 +54,7 @@ def check(library: Library) -> list[Problem]:
             found = Reader(page.file)
             _citations(found, "", "citations", page.citations)
             _markdown(found, "", "body", page.body)
+            check_teaches(found, page)
             problems += found.problems
     broken = {problem.file for problem in library.problems}
     for quiz in library.quizzes.values():
@@ -77,6 +80,14 @@ def _markdown(found: Reader, node: str, field: str, text: str) -> None:
             found.problem(
                 node, field, f"unknown callout '::: {name}'", "known: " + ", ".join(CALLOUTS)
             )
+    for heading in refs.top_headings:
+        found.problem(
+            node,
+            field,
+            f"level-1 heading '# {heading}': the page title is the page's only top heading",
+            "remove it (the title comes from the front matter) or use ## for a section",
+        )
+    check_quotes(found, node, field, text)
 
 
 def _check_quiz(quiz: Quiz, replay_cases: bool) -> list[Problem]:

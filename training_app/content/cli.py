@@ -10,11 +10,12 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from training_app.config import PROJECT_ROOT
-from training_app.content.check import check
+from training_app.content.check import PROTOCOLS, check
+from training_app.content.coverage import coverage, format_table
 from training_app.content.loader import load_library
 from training_app.content.model import Library
 
-content = AppGroup("content", help="Check and list the training content (scenarios, quizzes).")
+content = AppGroup("content", help="Check, list and measure the coverage of the training content.")
 
 
 def _library() -> Library:
@@ -55,3 +56,33 @@ def list_command() -> None:
         for module in library.modules.values()
     ]
     click.echo(json.dumps(modules, indent=2, ensure_ascii=False))
+
+
+@content.command("coverage")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="A readable table, or JSON for tools.",
+)
+def coverage_command(output: str) -> None:
+    """Show which modules teach, and which quiz nodes test, each trigger, action, field and
+    UKCCIS-2016 section; exit 1 if a trigger or action is untaught or untested."""
+    library = _library()
+    report = coverage(library, PROTOCOLS)
+    if output == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_table(report), nl=False)
+    if library.problems or report.skipped:
+        skipped = ", ".join(f"{m}:{n}" for m, n in report.skipped) or "none"
+        click.echo(
+            f"note: the content has problems (nodes left out: {skipped}); "
+            "run `flask content check`",
+            err=True,
+        )
+    if report.failures:
+        click.echo(f"{len(report.failures)} trigger(s) or action(s) not covered", err=True)
+        raise SystemExit(1)

@@ -127,6 +127,7 @@ class Page:
     file: str
     citations: tuple[str, ...] = ()
     order: int = 0
+    teaches: tuple[str, ...] = ()  # rule and field ids, e.g. trigger:adult_involved (coverage.py)
 
 
 @dataclass(frozen=True)

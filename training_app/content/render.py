@@ -79,6 +79,9 @@ def _render_citation(
     self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
 ) -> str:
     citation = tokens[idx].meta["citation"]
+    if env.get("plain_citations"):
+        # Pupils cannot open the staff guidance pages: name the source without a link.
+        return f'<cite class="citation">{escapeHtml(citation)}</cite>'
     url = env.get("guidance_url", default_guidance_url)(citation)
     return f'<a class="citation" href="{escapeHtml(url)}">{escapeHtml(citation)}</a>'
 
@@ -126,10 +129,14 @@ MD = _build()
 
 
 def render_markdown(
-    text: str, *, protocol: Any = None, guidance_url: GuidanceUrl | None = None
+    text: str,
+    *,
+    protocol: Any = None,
+    guidance_url: GuidanceUrl | None = None,
+    plain_citations: bool = False,
 ) -> str:
     """Render content Markdown to safe HTML for this school's protocol."""
-    env: dict[str, Any] = {"protocol": protocol}
+    env: dict[str, Any] = {"protocol": protocol, "plain_citations": plain_citations}
     if guidance_url is not None:
         env["guidance_url"] = guidance_url
     return MD.render(text, env)
@@ -142,20 +149,27 @@ class References:
     citations: tuple[str, ...]
     tokens: tuple[str, ...]
     containers: tuple[str, ...]
+    # Level-1 headings in the text: the page title is a page's only one, so there should be none.
+    top_headings: tuple[str, ...] = ()
 
 
 def references(text: str) -> References:
     """Find the citations, protocol tokens and container names a Markdown text uses."""
     citations: list[str] = []
     tokens: list[str] = []
-    for token in _walk(MD.parse(text)):
+    top_headings: list[str] = []
+    parsed = MD.parse(text)
+    for index, token in enumerate(parsed):
+        if token.type == "heading_open" and token.tag == "h1":
+            top_headings.append(parsed[index + 1].content)
+    for token in _walk(parsed):
         if token.type == "citation":
             citations.append(token.meta["citation"])
         elif token.type == "protocol_token":
             tokens.append(token.meta["name"])
     # Unknown `::: name` blocks are not parsed as containers at all, so find them by line.
     containers = tuple(_CONTAINER.findall(text))
-    return References(tuple(citations), tuple(tokens), containers)
+    return References(tuple(citations), tuple(tokens), containers, tuple(top_headings))
 
 
 def _walk(tokens: Sequence[Token]) -> Iterator[Token]:

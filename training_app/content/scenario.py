@@ -43,7 +43,7 @@ def read_module(
     reader = Reader(f"{display}/index.md")
     meta, body = _front_matter(reader, files["index.md"])
     if meta is not None:
-        reader.keys(meta, "", "", required=_INDEX_REQUIRED, optional=("age_band",))
+        reader.keys(meta, "", "", required=_INDEX_REQUIRED, optional=("age_band", "teaches"))
         if not body.strip():
             reader.problem("", "body", "the page has no text")
     meta = meta or {}
@@ -63,6 +63,7 @@ def read_module(
         body,
         reader.file,
         reader.text_list(meta, "citations", ""),
+        teaches=reader.text_list(meta, "teaches", ""),
     )
     module = Module(
         id=folder.name,
@@ -123,12 +124,15 @@ def _read_page(name: str, text: str, display: str) -> tuple[Page | None, list[Pr
     meta, body = _front_matter(reader, text)
     if meta is None:
         return None, reader.problems
-    reader.keys(meta, "", "", required=("title", "citations"), optional=("order",))
+    reader.keys(meta, "", "", required=("title", "citations"), optional=("order", "teaches"))
     order = reader.integer(meta, "order", "", 0, 9999, int(match["order"]))
     if not body.strip():
         reader.problem("", "body", "the page has no text")
     citations = reader.text_list(meta, "citations", "")
-    page = Page(match["slug"], reader.text(meta, "title", ""), body, reader.file, citations, order)
+    teaches = reader.text_list(meta, "teaches", "")
+    page = Page(
+        match["slug"], reader.text(meta, "title", ""), body, reader.file, citations, order, teaches
+    )
     return page, reader.problems
 
 
