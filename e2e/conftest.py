@@ -14,12 +14,15 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from e2e.codes import totp_code
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -76,11 +79,10 @@ def server_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def base_url(server_env: dict[str, str]) -> Iterator[str]:
-    """Start gunicorn (as in production) on a free loopback port."""
+@contextmanager
+def serve(env: dict[str, str], log: Path) -> Iterator[str]:
+    """gunicorn (as in production: one worker, eight threads) on a free loopback port."""
     port = _free_port()
-    log = Path(server_env["E2E_WORKDIR"]) / "server.log"
     with log.open("wb") as log_file:
         process = subprocess.Popen(
             [
@@ -95,7 +97,7 @@ def base_url(server_env: dict[str, str]) -> Iterator[str]:
                 f"127.0.0.1:{port}",
                 "training_app:create_app()",
             ],
-            env=server_env,
+            env=env,
             cwd=ROOT,
             stdout=log_file,
             stderr=subprocess.STDOUT,
@@ -107,6 +109,13 @@ def base_url(server_env: dict[str, str]) -> Iterator[str]:
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_url(server_env: dict[str, str]) -> Iterator[str]:
+    """The shared server for the browser tests, on the migrated, demo-seeded database."""
+    with serve(server_env, Path(server_env["E2E_WORKDIR"]) / "server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -187,7 +196,7 @@ def page(context: BrowserContext, audit: Auditor) -> Iterator[Page]:
 
 @pytest.fixture
 def sign_in(page: Page, audit: Auditor) -> Callable[[str], None]:
-    """Sign in through the real form as a demo user."""
+    """Sign in through the real form as a demo user, with a code when the account asks."""
 
     def do(email: str, password: str = DEMO_PASSWORD) -> None:
         page.goto("/sign-in")
@@ -197,5 +206,10 @@ def sign_in(page: Page, audit: Auditor) -> Callable[[str], None]:
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_load_state()
         audit(page)
+        if urlsplit(page.url).path == "/sign-in/code":
+            page.get_by_label("Code from your authenticator app").fill(totp_code(email))
+            page.get_by_role("button", name="Continue").click()
+            page.wait_for_load_state()
+            audit(page)
 
     return do

@@ -13,10 +13,15 @@ from flask.testing import FlaskClient
 
 from training_app.admin.models import School, Trust
 from training_app.auth.models import User
-from training_app.auth.services import set_password
+from training_app.auth.services import find_user_by_email, set_password
 from training_app.extensions import db
+from training_app.mfa import services as mfa_services
+from training_app.mfa import totp
 
 PASSWORD = "correct horse battery"  # noqa: S105
+# Every DSL and admin the factories make has two-factor sign-in set up with this secret
+# (their roles require it); tests compute codes from it with pyotp.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
 _counter = itertools.count(1)
 
 
@@ -51,9 +56,18 @@ def make_school(app: Flask) -> Callable[..., School]:
 def make_user(app: Flask, make_school: Callable[..., School]) -> Callable[..., User]:
     """Return a function that creates a person with the test password."""
 
-    def make(role: str = "staff", school: School | None = None, **fields: Any) -> User:
+    def make(
+        role: str = "staff",
+        school: School | None = None,
+        *,
+        two_factor: bool | None = None,
+        **fields: Any,
+    ) -> User:
+        """`two_factor` defaults to what the role requires."""
         n = next(_counter)
         school = school or make_school()
+        if two_factor is None:
+            two_factor = role in mfa_services.REQUIRED_ROLES
         with app.app_context():
             user = User(
                 school_id=school.id,
@@ -65,17 +79,47 @@ def make_user(app: Flask, make_school: Callable[..., School]) -> Callable[..., U
             )
             set_password(user, PASSWORD)
             db.session.add(user)
+            db.session.flush()
+            if two_factor:
+                mfa_services.enrol_with_secret(user, TOTP_SECRET)
             db.session.commit()
             return detached(user)  # type: ignore[no-any-return]
 
     return make
 
 
+def next_code(app: Flask, email: str) -> str:
+    """A code the app will accept now for this enrolled account (read from its secret).
+
+    Each time-step's code works once, so a test signing the same person in again within
+    30 seconds gets the next step's code (also accepted). A third time in one step rewinds
+    the stored step: a shortcut for tests only; tests/web/test_mfa.py checks replays.
+    """
+    with app.app_context():
+        user = find_user_by_email(email)
+        assert user is not None
+        row = mfa_services.enrolment(user.id)
+        assert row is not None and row.confirmed_at is not None
+        secret = mfa_services.secret_of(row)
+        assert secret is not None
+        now = totp.current_step()
+        step = max(now, (row.last_used_step or 0) + 1)
+        if step > now + totp.DRIFT_STEPS:
+            row.last_used_step = now - 1
+            db.session.commit()
+            step = now
+        return totp.code_at(secret, step)
+
+
 def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:
-    """Sign a client in through the real form."""
+    """Sign a client in through the real form, giving a code when the account asks for one."""
     from tests.conftest import post_form
 
-    return post_form(client, "/sign-in", {"email": email, "password": password})
+    response = post_form(client, "/sign-in", {"email": email, "password": password})
+    if response.status_code == 302 and response.headers["Location"] == "/sign-in/code":
+        code = next_code(client.application, email)
+        response = post_form(client, "/sign-in/code", {"code": code})
+    return response
 
 
 @dataclass

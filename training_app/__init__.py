@@ -54,13 +54,29 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_features(app: Flask) -> None:
-    from training_app import admin, audit, auth, cli, errors, home, learning
+    from training_app import (
+        admin,
+        audit,
+        auth,
+        cli,
+        compliance,
+        errors,
+        home,
+        learning,
+        lessons,
+        mfa,
+        rehearsal,
+    )
 
     auth.init_app(app)
+    mfa.init_app(app)
     home.init_app(app)
     learning.init_app(app)
+    lessons.init_app(app)
+    rehearsal.init_app(app)
     admin.init_app(app)
     audit.init_app(app)
+    compliance.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 

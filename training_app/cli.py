@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -43,8 +43,9 @@ def create_admin(
 ) -> None:
     """Create the first administrator (and their school) on a new installation."""
     email = normalise_email(email)
-    if len(password) < 10:
-        raise click.BadParameter("use at least 10 characters", param_hint="--password")
+    minimum = current_app.config["MIN_PASSWORD_LENGTH"]
+    if len(password) < minimum:
+        raise click.BadParameter(f"use at least {minimum} characters", param_hint="--password")
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise click.ClickException(f"an account with email {email} already exists")
     school = db.session.scalar(select(School).where(School.name == school_name))
@@ -77,11 +78,16 @@ def create_admin(
 
 def init_app(app: Flask) -> None:
     """Register every CLI group on the app."""
+    from training_app.compliance.cli import compliance_cli, import_users
     from training_app.content.cli import content as content_cli
     from training_app.demo.cli import demo_cli
+    from training_app.mfa.cli import reset_two_factor_command
     from training_app.ops.cli import backup_command, restore_command, security_cli
 
+    users_cli.add_command(import_users)
+    users_cli.add_command(reset_two_factor_command)
     app.cli.add_command(users_cli)
+    app.cli.add_command(compliance_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(backup_command)

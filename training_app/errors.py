@@ -37,5 +37,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> ResponseReturnValue:
         code = error.code or 500
+        if code >= 500:
+            # Rendered without Flask's context processors: they load the signed-in user,
+            # and the database may be what failed. Still a clear page, never a trace.
+            page = app.jinja_env.get_template("errors/500.html").render(code=code)
+            return page, code, {"Content-Type": "text/html; charset=utf-8"}
         title, hint = MESSAGES.get(code, (error.name, ""))
         return render_template("errors/error.html", code=code, title=title, hint=hint), code

@@ -1,9 +1,8 @@
-"""Security headers on every response."""
+"""Security headers on every response, and no NUL characters in any request."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
-from flask_login import current_user
+from flask import Flask, Response, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -21,8 +20,24 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def _has_nul() -> bool:
+    """Whether the path, a query or form value, or an upload's name holds a NUL character."""
+    values = [request.path]
+    values += [value for _, value in request.args.items(multi=True)]
+    values += [value for _, value in request.form.items(multi=True)]
+    values += [upload.filename or "" for _, upload in request.files.items(multi=True)]
+    return any("\x00" in value for value in values)
+
+
 def init_app(app: Flask) -> None:
-    """Add the headers after every request."""
+    """Refuse NUL characters before every request; add the headers after it."""
+
+    @app.before_request
+    def _refuse_nul() -> None:
+        # No field of any form, and no code or token in a URL, can hold a NUL; PostgreSQL
+        # cannot even store one (a query with it fails), so such a request is refused whole.
+        if _has_nul():
+            abort(400)
 
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -38,6 +53,8 @@ def init_app(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         # Pages about people and their records must not sit in shared caches or history.
-        if request.endpoint != "static" and current_user and current_user.is_authenticated:
-            headers["Cache-Control"] = "no-store"
+        # Every page gets this, signed in or not: checking would load the user from the
+        # database, which may be what just failed.
+        if request.endpoint != "static":
+            headers.setdefault("Cache-Control", "no-store")
         return response

@@ -24,6 +24,7 @@ def test_add_person_and_duplicate_email(login_as, world, app):
     assert response.status_code == 302
     listing = admin.get(f"/schools/{world.a1.id}/people").get_data(as_text=True)
     assert "Jo Bloggs" in listing and "jo.bloggs@a1.example" in listing
+    assert f'href="/schools/{world.a1.id}/people/import"' in listing  # the bulk route in
     again = post_form(admin, url, form).get_data(as_text=True)
     assert "Someone already has this email address." in again
     with app.app_context():

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.conftest import csrf_from, post_form
 from tests.factories import PASSWORD, sign_in
 from training_app.audit.models import AuditEvent
-from training_app.auth.models import PasswordResetToken
+from training_app.auth.models import AuthSession, PasswordResetToken
 from training_app.extensions import db
 from training_app.models_common import utcnow
 
@@ -130,7 +130,7 @@ def test_password_change_checks_current_and_length(client, make_user):
         "/account/password",
         {"current_password": "wrong", "new_password": "short", "confirm": "short"},
     ).get_data(as_text=True)
-    assert "at least 10 characters" in body
+    assert "at least 12 characters" in body
     body = post_form(
         client,
         "/account/password",
@@ -206,3 +206,21 @@ def test_sign_in_redirects_back_to_requested_page(client, make_user):
         data={"email": user.email, "password": PASSWORD, "csrf_token": token},
     )
     assert response.headers["Location"] == "/account/password"
+
+
+def test_a_session_ends_twelve_hours_after_sign_in_however_active(app, make_user):
+    user = make_user()
+    client = app.test_client()
+    sign_in(client, user.email)
+    assert client.get("/").status_code == 200
+    with app.app_context():
+        session_row = db.session.scalar(select(AuthSession).where(AuthSession.user_id == user.id))
+        session_row.created_at = utcnow() - timedelta(hours=11, minutes=59)
+        db.session.commit()
+    assert client.get("/").status_code == 200
+    with app.app_context():
+        session_row = db.session.scalar(select(AuthSession).where(AuthSession.user_id == user.id))
+        session_row.created_at = utcnow() - timedelta(hours=12, minutes=1)
+        db.session.commit()
+    response = client.get("/")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]

@@ -63,7 +63,7 @@ def test_create_admin_refuses_duplicates_and_short_passwords(runner, make_user):
             "short",
         ]
     )
-    assert result.exit_code != 0 and "at least 10 characters" in result.output
+    assert result.exit_code != 0 and "at least 12 characters" in result.output
 
 
 def test_demo_seed_is_idempotent_and_prints_sign_in_details(app, runner):

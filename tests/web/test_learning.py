@@ -99,6 +99,10 @@ def test_full_pass_records_one_completion_with_version_and_expiry(app, login_as,
         assert done[0].score == 100
         assert done[0].expires_at - done[0].completed_at == timedelta(days=365)
     assert "Completed, valid until" in client.get("/").get_data(as_text=True)
+    # The result page leads to the certificate the completion earned.
+    certificate = f"/training-records/{done[0].id}/certificate"
+    assert f'href="{certificate}"' in page and f'href="{certificate}.pdf"' in page
+    assert client.get(certificate).status_code == 200
 
 
 def test_wrong_answer_shows_why_with_guidance_quote_and_link(app, login_as, world):

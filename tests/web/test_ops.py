@@ -74,3 +74,12 @@ def test_security_check_passes_a_good_production_config():
         f.setting
         for f in weak_settings({k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()})
     ]
+
+
+def test_security_check_lists_admins_without_two_factor(runner, world, make_user):
+    assert "TWO_FACTOR" not in runner.invoke(args=["security", "check"]).output
+    make_user("trust_admin", world.a1, email="lead@a.example", two_factor=False)
+    make_user("staff", world.a1, email="teacher@a.example", two_factor=False)
+    output = runner.invoke(args=["security", "check"]).output
+    assert "TWO_FACTOR: 1 DSL or admin account(s)" in output and "lead@a.example" in output
+    assert "teacher@a.example" not in output

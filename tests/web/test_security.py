@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
-from tests.conftest import make_app
-from tests.factories import sign_in
+from tests.conftest import make_app, post_form
+from tests.factories import PASSWORD, sign_in
 from training_app import create_app
+from training_app.audit.models import AuditEvent
+from training_app.auth.models import User
 from training_app.config import ProductionConfig, settings_from_environment
+from training_app.extensions import db
 
 
 def test_post_without_csrf_token_is_refused(client, make_user):
@@ -31,7 +35,11 @@ def test_security_headers_on_every_page(client):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
-    assert client.get("/no-such-page").headers["X-Frame-Options"] == "DENY"
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404 and missing.headers["X-Frame-Options"] == "DENY"
+    # No cross-origin reads, even when another site asks (ASVS V14.5.3).
+    asked = client.get("/sign-in", headers={"Origin": "https://evil.example"})
+    assert not any(name.startswith("Access-Control-") for name, _ in asked.headers)
 
 
 def test_session_cookie_flags(client, make_user):
@@ -86,3 +94,55 @@ def test_errors_render_in_the_layout(client):
     assert response.status_code == 404
     body = response.get_data(as_text=True)
     assert "Page not found" in body and 'id="main-content"' in body
+
+
+def test_passwords_are_argon2id_at_owasp_minimum_cost(app, make_user):
+    """ASVS V2.4.1/V2.4.4: a memory-hard hash with at least 19 MiB, t=2, p=1; never plain text."""
+    user = make_user()
+    with app.app_context():
+        stored = db.session.get(User, user.id).password_hash
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert PASSWORD not in stored
+
+
+def test_new_password_hint_follows_the_configured_minimum(client, make_user):
+    """ASVS V2.1.1: at least 12 characters, and the form says so."""
+    user = make_user()
+    sign_in(client, user.email)
+    page = client.get("/account/password").get_data(as_text=True)
+    assert "At least 12 characters." in page
+
+
+def test_failed_sign_in_is_audited_without_the_password(client, make_user):
+    """ASVS V7.1.1/V7.2.1: authentication failures are logged; credentials never are."""
+    user = make_user()
+    sign_in(client, user.email, "not-the-password-123")
+    with client.application.app_context():
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "auth.sign_in_failed")
+        ).all()
+        logged = [repr(vars(event)) for event in events]
+    assert events and not any("not-the-password-123" in text for text in logged)
+
+
+def test_long_passphrases_are_accepted_whole(client, make_user):
+    """ASVS V2.1.2/V2.1.3: 64+ characters allowed, and no truncation (a prefix fails)."""
+    user = make_user()
+    sign_in(client, user.email)
+    passphrase = "a very long passphrase about walking the dog on a wet tuesday morning"
+    response = post_form(
+        client,
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": passphrase, "confirm": passphrase},
+    )
+    assert response.status_code == 302
+    other = client.application.test_client()
+    assert sign_in(other, user.email, passphrase[:-1]).status_code == 200  # refused
+    assert sign_in(other, user.email, passphrase).status_code == 302
+
+
+def test_an_upload_over_the_limit_gets_a_clear_page(client):
+    """ASVS V12.1.1: request bodies are capped (5 MB) before anything reads them."""
+    response = client.post("/sign-in", data=b"x" * (5 * 1024 * 1024 + 1))
+    assert response.status_code == 413
+    assert "That file is too large" in response.get_data(as_text=True)

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from training_app.auth.models import ROLES, STAFF_GROUPS
+from training_app.dates import plausible_date
 
 
 class PersonForm(FlaskForm):
@@ -39,7 +40,7 @@ class PersonForm(FlaskForm):
     )
     start_date = DateField(
         "Start date (optional)",
-        validators=[Optional()],
+        validators=[Optional(), plausible_date],
         description="Used for the induction deadline of new starters.",
     )
     submit = SubmitField("Add person")

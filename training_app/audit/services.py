@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from training_app.audit.models import AuditEvent
 from training_app.auth.models import User
+from training_app.dates import plausible
 from training_app.extensions import db
 
 
@@ -40,14 +44,96 @@ def record_event(
     return event
 
 
-def school_events(school_id: int, *, page: int, per_page: int) -> tuple[list[AuditEvent], bool]:
-    """Return one page of a school's events, newest first, and whether more exist."""
+CATEGORIES: dict[str, str] = {
+    "auth.": "Sign-ins and passwords",
+    "admin.": "People added, changed or deactivated",
+    "import.": "Staff imports",
+    "policy.": "Training policy and local protocol",
+    "compliance.": "Training records, exemptions, reports and reminders",
+    "certificate.": "Certificate checks",
+}
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the audit page shows: a kind of event, words to find, and a date range (UTC)."""
+
+    category: str = ""
+    q: str = ""
+    since: date | None = None
+    until: date | None = None
+
+    @classmethod
+    def from_args(cls, args: Any) -> AuditFilters:
+        """Read filters from query arguments, ignoring values that are not allowed."""
+        category = args.get("category", "")
+        return cls(
+            category=category if category in CATEGORIES else "",
+            q=args.get("q", "").strip()[:100],
+            since=_day(args.get("since", "")),
+            until=_day(args.get("until", "")),
+        )
+
+    def as_args(self) -> dict[str, str]:
+        """The filters as query arguments (for links that keep them)."""
+        values = {
+            "category": self.category,
+            "q": self.q,
+            "since": self.since.isoformat() if self.since else "",
+            "until": self.until.isoformat() if self.until else "",
+        }
+        return {k: v for k, v in values.items() if v}
+
+
+def _day(text: str) -> date | None:
+    try:
+        day = date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+    # A filter on 9999-12-31 would overflow the day after it: out of range is no filter.
+    return day if day is not None and plausible(day) else None
+
+
+def _query(school_id: int, filters: AuditFilters) -> Select[Any]:
+    # Actors in one extra query per page, not one per event.
     query = (
         select(AuditEvent)
         .where(AuditEvent.school_id == school_id)
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page + 1)
+        .options(selectinload(AuditEvent.actor))
     )
-    rows = list(db.session.scalars(query))
+    if filters.category:
+        query = query.where(AuditEvent.action.startswith(filters.category))
+    if filters.since:
+        query = query.where(AuditEvent.created_at >= datetime.combine(filters.since, time(0), UTC))
+    if filters.until:
+        end = datetime.combine(filters.until + timedelta(days=1), time(0), UTC)
+        query = query.where(AuditEvent.created_at < end)
+    if filters.q:
+        pattern = f"%{filters.q.lower()}%"
+        actor = select(User.id).where(
+            or_(func.lower(User.name).like(pattern), User.email.like(pattern))
+        )
+        query = query.where(
+            or_(
+                func.lower(AuditEvent.summary).like(pattern),
+                AuditEvent.action.like(pattern),
+                AuditEvent.actor_id.in_(actor),
+            )
+        )
+    return query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+
+
+def school_events(
+    school_id: int, *, page: int, per_page: int, filters: AuditFilters | None = None
+) -> tuple[list[AuditEvent], bool]:
+    """Return one page of a school's events, newest first, and whether more exist."""
+    query = _query(school_id, filters or AuditFilters())
+    rows = list(db.session.scalars(query.offset((page - 1) * per_page).limit(per_page + 1)))
     return rows[:per_page], len(rows) > per_page
+
+
+def all_school_events(
+    school_id: int, filters: AuditFilters, *, limit: int = 100_000
+) -> list[AuditEvent]:
+    """Every matching event (up to `limit`), newest first, for the CSV export."""
+    return list(db.session.scalars(_query(school_id, filters).limit(limit)))

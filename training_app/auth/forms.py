@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
@@ -37,7 +39,6 @@ class NewPasswordMixin(FlaskForm):
         "New password",
         validators=[InputRequired("Enter a new password."), _long_enough, Length(max=1024)],
         render_kw={"autocomplete": "new-password"},
-        description="At least 10 characters. A few unrelated words make a strong password.",
     )
     confirm = PasswordField(
         "Type the new password again",
@@ -47,6 +48,13 @@ class NewPasswordMixin(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        minimum = current_app.config["MIN_PASSWORD_LENGTH"]
+        self.new_password.description = (
+            f"At least {minimum} characters. A few unrelated words make a strong password."
+        )
 
 
 class ChangePasswordForm(NewPasswordMixin):

@@ -22,8 +22,10 @@ from training_app.auth.forms import (
     ResetPasswordForm,
     SignInForm,
 )
+from training_app.auth.models import User
 from training_app.extensions import client_address, limiter
 from training_app.mail import send_mail
+from training_app.mfa.flow import begin_second_step
 
 bp = Blueprint("auth", __name__)
 
@@ -64,13 +66,22 @@ def login() -> ResponseReturnValue:
         if user is None:
             flash(SIGN_IN_FAILED, "error")
             return render_template("auth/login.html", form=form, failed=True), 200
-        # A fresh session on sign-in, so a planted session id is useless.
-        session.clear()
-        services.start_session(user, ip_address=client_address())
-        login_user(user)
-        session.permanent = True
+        # Roles that need it (and anyone who set it up) still have a code to give.
+        second_step = begin_second_step(user, _safe_next(request.args.get("next")))
+        if second_step is not None:
+            return second_step
+        finish_sign_in(user)
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form, failed=False)
+
+
+def finish_sign_in(user: User) -> None:
+    """Sign this browser in: a new server-side session and a fresh cookie."""
+    # A fresh session on sign-in, so a planted session id is useless.
+    session.clear()
+    services.start_session(user, ip_address=client_address())
+    login_user(user)
+    session.permanent = True
 
 
 @bp.route("/sign-out", methods=["POST"])

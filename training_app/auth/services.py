@@ -71,10 +71,17 @@ def start_session(user: User, *, ip_address: str | None) -> str:
 
 def load_session_user(token: str) -> User | None:
     """Return the active user of a live (unrevoked) session token, or None."""
+    # However active the browser, a session ends a fixed time after sign-in (ASVS V3.3.2):
+    # a shared staffroom computer left signed in is signed out by the next morning.
+    oldest = utcnow() - timedelta(seconds=current_app.config["SESSION_ABSOLUTE_LIFETIME"])
     row = db.session.execute(
         select(AuthSession, User)
         .join(User, AuthSession.user_id == User.id)
-        .where(AuthSession.token_hash == _digest(token), AuthSession.revoked_at.is_(None))
+        .where(
+            AuthSession.token_hash == _digest(token),
+            AuthSession.revoked_at.is_(None),
+            AuthSession.created_at > oldest,
+        )
     ).first()
     if row is None or not row.User.active:
         return None

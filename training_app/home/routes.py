@@ -7,9 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from training_app.admin.services import school_headcounts, trust_school_rows
-from training_app.learning.catalogue import staff_modules
-from training_app.learning.policy import can_take
-from training_app.learning.services import module_statuses
+from training_app.compliance.home import my_training, school_summary, trust_summary
 
 bp = Blueprint("home", __name__)
 
@@ -20,14 +18,15 @@ def index() -> ResponseReturnValue:
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     user = current_user
-    mine = [m for m in staff_modules() if can_take(user.role, m)]
-    training = module_statuses(user.id, mine)
+    # The modules the school's training policy requires of this person, with their status.
+    training = my_training(user)
     if user.role == "trust_admin":
         return render_template(
             "home/trust_admin.html",
             trust=user.school.trust,
             rows=trust_school_rows(user.school.trust_id),
             training=training,
+            compliance=trust_summary([s.id for s in user.school.trust.schools]),
         )
     if user.role == "school_admin":
         return render_template(
@@ -35,9 +34,15 @@ def index() -> ResponseReturnValue:
             school=user.school,
             counts=school_headcounts(user.school_id),
             training=training,
+            compliance=school_summary(user.school_id),
         )
     if user.role == "dsl":
-        return render_template("home/dsl.html", school=user.school, training=training)
+        return render_template(
+            "home/dsl.html",
+            school=user.school,
+            training=training,
+            compliance=school_summary(user.school_id),
+        )
     return render_template("home/staff.html", training=training)
 
 

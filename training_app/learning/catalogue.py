@@ -49,6 +49,12 @@ def _render_cached(text: str, protocol: LocalProtocol, link_prefix: str) -> str:
     )
 
 
+@lru_cache(maxsize=4096)
+def render_for_pupils(text: str, protocol: LocalProtocol) -> str:
+    """Render content Markdown for a pupil's device: sources named, never linked."""
+    return render_markdown(text, protocol=protocol, plain_citations=True)
+
+
 def render(text: str, protocol: LocalProtocol) -> str:
     """Render content Markdown for a school's protocol, cached (content is immutable)."""
     # The prefix (not each link) comes from url_for, so the cache key stays small and the

@@ -7,6 +7,7 @@ double click, a second tab or a replayed form can never record anything twice.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,17 @@ IN_PROGRESS = "in_progress"
 PASSED = "passed"
 FAILED = "failed"
 SUPERSEDED = "superseded"  # the module's content changed before the attempt finished
+
+# Completion sources: a passed quiz, training done elsewhere (recorded by an admin with its
+# evidence), and a void: a new record that cancels an earlier one, with the reason.
+SOURCE_QUIZ = "quiz"
+SOURCE_EXTERNAL = "external"
+SOURCE_VOID = "void"
+
+
+def new_verification_code() -> str:
+    """An unguessable code (128 random bits) printed on a certificate and checked publicly."""
+    return secrets.token_urlsafe(16)
 
 
 class Attempt(db.Model):  # type: ignore[name-defined]
@@ -106,3 +118,12 @@ class Completion(db.Model):  # type: ignore[name-defined]
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     source: Mapped[str] = mapped_column(String(20), default="quiz")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Corrections are new rows, never edits: a void row points at the record it cancels
+    # (at most one void per record) and says why.
+    voids_id: Mapped[int | None] = mapped_column(ForeignKey("completions.id"), unique=True)
+    reason: Mapped[str | None] = mapped_column(String(500))
+    evidence_note: Mapped[str | None] = mapped_column(String(1000))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verification_code: Mapped[str | None] = mapped_column(
+        String(43), unique=True, default=new_verification_code
+    )

@@ -1,8 +1,9 @@
-"""Which modules a person must complete and for how long a completion counts.
+"""Which modules a role may open, and how long a completion counts at a school.
 
-These are the platform defaults from PRODUCT.md: every member of staff takes the staff
-modules, renewed every 12 months; DSLs (and deputies) also take the DSL modules, renewed
-every 24 months. Per-school training policies build on these defaults.
+Which modules each person must complete, and how often, is the school's training policy
+(`training_app.compliance.policy`, edited by its admins; the defaults are there too). This
+module keeps what the learner's player needs: who may open a module, and the expiry stamped
+on a new completion under the policy in force when it is earned.
 """
 
 from __future__ import annotations
@@ -10,9 +11,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from training_app.content.model import Module
-
-STAFF_RENEWAL_DAYS = 365
-DSL_RENEWAL_DAYS = 730
 
 # Which module audiences each role belongs to.
 ROLE_AUDIENCES = {
@@ -30,11 +28,15 @@ def can_take(role: str, module: Module) -> bool:
     )
 
 
-def renewal_days(module: Module) -> int:
-    """How long a completion counts: two years for DSL-only modules, one year otherwise."""
-    return DSL_RENEWAL_DAYS if "staff" not in module.audiences else STAFF_RENEWAL_DAYS
+def renewal_days(module: Module, school_id: int | None = None) -> int:
+    """How long a completion of the module counts under the school's policy (or the defaults)."""
+    from training_app.compliance.policy import DEFAULT_POLICY
+    from training_app.compliance.services import current_policy
+
+    policy = DEFAULT_POLICY if school_id is None else current_policy(school_id)
+    return policy.renewal_days_for(module.id)
 
 
-def expiry(module: Module, completed_at: datetime) -> datetime:
+def expiry(module: Module, completed_at: datetime, school_id: int | None = None) -> datetime:
     """When a completion of this module made at `completed_at` stops counting."""
-    return completed_at + timedelta(days=renewal_days(module))
+    return completed_at + timedelta(days=renewal_days(module, school_id))

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from training_app.admin.protocols import school_protocol
 from training_app.auth.models import User
@@ -23,6 +24,7 @@ from training_app.learning.models import (
     FAILED,
     IN_PROGRESS,
     PASSED,
+    SOURCE_VOID,
     SUPERSEDED,
     Answer,
     Attempt,
@@ -96,9 +98,27 @@ def has_finished_before(user_id: int, module_id: str) -> bool:
 
 
 def record_page_seen(attempt: Attempt, page_number: int) -> None:
-    """Remember the furthest page read, so another device resumes there."""
+    """Remember the furthest page read, so another device resumes there.
+
+    Only a resume position, so on PostgreSQL its commit does not wait for the disk
+    (`synchronous_commit` off for this one transaction): a crash can lose the last moment of
+    reading progress, never an answer or a completion, and the wait for the disk was most of
+    a page view's time when a school's staff read at once (bench/README.md).
+    """
     if attempt.status == IN_PROGRESS and page_number > attempt.pages_seen:
-        attempt.pages_seen = page_number
+        if db.session.get_bind().dialect.name == "postgresql":
+            db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+        # One conditional UPDATE: two devices reading at once can only move it forwards.
+        db.session.execute(
+            update(Attempt)
+            .where(
+                Attempt.id == attempt.id,
+                Attempt.status == IN_PROGRESS,
+                Attempt.pages_seen < page_number,
+            )
+            .values(pages_seen=page_number)
+            .execution_options(synchronize_session=False)
+        )
         db.session.commit()
 
 
@@ -139,14 +159,20 @@ def submit_answer(
     nothing and returns that step, so the learner sees the state as it is.
     AnswerError: the choices do not fit the node (a tampered or broken form).
     """
+    # Read as it is under the lock (the route loaded it before), without its answers.
     attempt = db.session.scalar(
         select(Attempt)
         .where(Attempt.id == attempt_id, Attempt.user_id == user_id)
         .with_for_update()
+        .options(lazyload(Attempt.answers))
+        .execution_options(populate_existing=True)
     )
     if attempt is None:
         raise LookupError(attempt_id)
-    already = next((a for a in attempt.answers if a.step == step), None)
+    # Only whether this step has an answer, read under the lock (not every answer so far).
+    already = db.session.scalar(
+        select(Answer.id).where(Answer.attempt_id == attempt.id, Answer.step == step)
+    )
     if already is not None:
         db.session.rollback()
         return Submission(False, attempt, step)
@@ -216,7 +242,7 @@ def _finish(attempt: Attempt, quiz: Quiz, protocol: LocalProtocol) -> None:
                 score=result.percent,
                 started_at=attempt.started_at,
                 completed_at=now,
-                expires_at=policy.expiry(module, now),
+                expires_at=policy.expiry(module, now, attempt.school_id),
                 source="quiz",
             )
         )
@@ -233,6 +259,11 @@ def evaluation_of(attempt: Attempt, quiz: Quiz, answer: Answer) -> Evaluation | 
         return None
 
 
+def completion_of(attempt: Attempt) -> Completion | None:
+    """The completion a passed attempt earned (None before it passes)."""
+    return db.session.scalar(select(Completion).where(Completion.attempt_id == attempt.id))
+
+
 @dataclass(frozen=True)
 class ModuleStatus:
     """Where a person stands with one module."""
@@ -244,8 +275,12 @@ class ModuleStatus:
     last_completed: datetime | None
 
 
-def module_statuses(user_id: int, modules: list[Module]) -> list[ModuleStatus]:
-    """Status of each module for one person, in two queries however many modules."""
+def module_statuses(user_id: int, school_id: int, modules: list[Module]) -> list[ModuleStatus]:
+    """Status of each module for one person, in two queries however many modules.
+
+    As in the compliance reports, a completion counts from its date for the renewal period in
+    the school's policy in force now, and voided records (and the voids) do not count.
+    """
     ids = [m.id for m in modules]
     attempts = {
         a.module_id: a
@@ -257,15 +292,22 @@ def module_statuses(user_id: int, modules: list[Module]) -> list[ModuleStatus]:
             )
         )
     }
+    voided = select(Completion.voids_id).where(
+        Completion.user_id == user_id, Completion.voids_id.is_not(None)
+    )
     latest = {
         row.module_id: row
         for row in db.session.execute(
             select(
                 Completion.module_id,
                 func.max(Completion.completed_at).label("completed_at"),
-                func.max(Completion.expires_at).label("expires_at"),
             )
-            .where(Completion.user_id == user_id, Completion.module_id.in_(ids))
+            .where(
+                Completion.user_id == user_id,
+                Completion.module_id.in_(ids),
+                Completion.source != SOURCE_VOID,
+                Completion.id.not_in(voided),
+            )
             .group_by(Completion.module_id)
         )
     }
@@ -274,7 +316,8 @@ def module_statuses(user_id: int, modules: list[Module]) -> list[ModuleStatus]:
     for module in modules:
         done = latest.get(module.id)
         attempt = attempts.get(module.id)
-        valid_until = _aware(done.expires_at) if done else None
+        last_completed = _aware(done.completed_at) if done else None
+        valid_until = policy.expiry(module, last_completed, school_id) if last_completed else None
         if valid_until is not None and valid_until > now:
             state = "completed"
         elif attempt is not None:
@@ -283,11 +326,7 @@ def module_statuses(user_id: int, modules: list[Module]) -> list[ModuleStatus]:
             state = "expired"
         else:
             state = "not_started"
-        statuses.append(
-            ModuleStatus(
-                module, state, attempt, valid_until, _aware(done.completed_at) if done else None
-            )
-        )
+        statuses.append(ModuleStatus(module, state, attempt, valid_until, last_completed))
     return statuses
 
 

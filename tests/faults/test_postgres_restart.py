@@ -1,0 +1,96 @@
+"""PostgreSQL restarted while the app runs: requests in flight fail cleanly and the app
+recovers by itself (pool pre-ping), on a private PostgreSQL cluster this test owns."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.faults.live import Client, Server, app_env, free_port, prepare_database
+
+PG_BIN = Path("/usr/lib/postgresql")
+
+
+def _pg_tool(name: str) -> str | None:
+    found = sorted(PG_BIN.glob(f"*/bin/{name}"))
+    return str(found[-1]) if found else shutil.which(name)
+
+
+def _as_postgres(args: list[str]) -> list[str]:
+    # PostgreSQL refuses to run as root; CI runs as root, developers usually do not.
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[tuple[str, list[str]]]:
+    """A throwaway PostgreSQL cluster on a free port: (URL, pg_ctl command prefix)."""
+    initdb, pg_ctl = _pg_tool("initdb"), _pg_tool("pg_ctl")
+    if not initdb or not pg_ctl:
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    if os.geteuid() == 0 and shutil.which("runuser") is None:
+        pytest.skip("running as root without runuser to start PostgreSQL as another user")
+    # Not under pytest's tmp_path: that is private to root, and the server runs as postgres.
+    base = Path(tempfile.mkdtemp(prefix="training-pg-"))
+    data, sockets = base / "data", base / "sockets"
+    sockets.mkdir()
+    if os.geteuid() == 0:
+        shutil.chown(base, "postgres")
+        shutil.chown(sockets, "postgres")
+    port = free_port()
+    subprocess.run(
+        _as_postgres([initdb, "-D", str(data), "-A", "trust", "-U", "postgres"]),
+        check=True,
+        capture_output=True,
+    )
+    # The server's output always goes to its log file: a server started with its output on
+    # a pipe keeps that pipe open, and `subprocess.run(capture_output=True)` would wait forever.
+    options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1"
+    ctl = _as_postgres([pg_ctl, "-D", str(data), "-w", "-t", "30", "-l", str(base / "log")])
+    ctl += ["-o", options]
+    _pg_ctl(ctl, "start")
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres", ctl
+    finally:
+        _pg_ctl(ctl, "-m", "immediate", "stop", check=False)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _pg_ctl(ctl: list[str], *args: str, check: bool = True) -> None:
+    """Run pg_ctl with a time limit, its own output discarded (the server logs to a file)."""
+    subprocess.run(
+        [*ctl, *args],
+        check=check,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=60,
+    )
+
+
+def test_app_recovers_after_a_postgres_restart(private_postgres):
+    url, ctl = private_postgres
+    env = app_env(url)
+    prepare_database(env)
+    server = Server(env, workers=2).start()
+    try:
+        client = Client(server.url)
+        client.sign_in("staff@northfield.demo")
+        assert client.get("/")[0] == 200
+
+        _pg_ctl(ctl, "-m", "fast", "stop")
+        status, _, body = client.get("/")
+        assert status == 500 and "Something went wrong on our side" in body
+
+        _pg_ctl(ctl, "start")
+        statuses = [client.get("/")[0] for _ in range(4)]  # both workers' pools recover
+        assert statuses == [200] * 4
+        _pg_ctl(ctl, "-m", "fast", "restart")
+        assert [client.get("/")[0] for _ in range(4)] == [200] * 4
+    finally:
+        server.stop()

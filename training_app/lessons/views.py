@@ -1,0 +1,123 @@
+"""What the teacher's and pupils' lesson pages share: step context, ETags and join links."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Response, current_app, make_response, request, url_for
+from flask.typing import ResponseReturnValue
+
+from training_app.content.evaluate import AnswerError, correct_choice_ids, evaluate
+from training_app.content.model import Node
+from training_app.learning import catalogue
+from training_app.lessons.codes import display_code
+from training_app.lessons.models import LessonSession
+from training_app.lessons.plan import Step, age_band_label, question_number
+from training_app.lessons.queries import current_step, steps_of
+from training_app.rules.protocol import parse_protocol
+
+UK = ZoneInfo("Europe/London")
+
+
+def uk_time(moment: datetime | None, pattern: str = "%-d %B %Y, %H:%M") -> str:
+    """A stored UTC time as schools read it: UK local time (GMT or BST)."""
+    return moment.astimezone(UK).strftime(pattern) if moment else ""
+
+
+@dataclass(frozen=True)
+class Why:
+    """One piece of the explanation shown when the teacher reveals an answer."""
+
+    heading: str
+    html: str
+
+
+def step_context(session: LessonSession, *, for_pupil: bool = False) -> dict[str, Any]:
+    """Everything a template needs to show the session's current step.
+
+    A pupil's device names the guidance behind each point but never links to it: those
+    pages are for signed-in staff.
+    """
+    steps = steps_of(session)
+    step = current_step(session, steps)
+    protocol = parse_protocol(session.protocol)
+    renderer = catalogue.render_for_pupils if for_pupil else catalogue.render
+
+    def render(text: str) -> str:
+        return renderer(text, protocol)
+
+    node = step.node
+    revealed = node is not None and step.is_question and node.id in session.revealed
+    body = ""
+    if step.page is not None:
+        body = render(step.page.body)
+    elif node is not None and node.situation:
+        body = render(node.situation)
+    number, total = question_number(steps, min(session.position, len(steps) - 1))
+    return {
+        "session": session,
+        "steps": steps,
+        "step": step,
+        "node": node,
+        "position": min(session.position, len(steps) - 1),
+        "body": body,
+        "revealed": revealed,
+        "correct_ids": _correct(node, session) if revealed and node else (),
+        "why": _why(node, session, render) if revealed and node else [],
+        "question_number": number,
+        "question_total": total,
+        "age_label": age_band_label(session.age_band),
+        "code_display": display_code(session.join_code),
+        "step_key": step_key(session, step),
+    }
+
+
+def step_key(session: LessonSession, step: Step) -> str:
+    """Changes when the screen shows something new (not when counts change)."""
+    revealed = step.node is not None and step.node.id in session.revealed
+    return f"{session.position}-{step.key}-{int(revealed)}-{session.status}"
+
+
+def _correct(node: Node, session: LessonSession) -> tuple[str, ...]:
+    try:
+        return correct_choice_ids(node, parse_protocol(session.protocol))
+    except AnswerError:
+        return ()
+
+
+def _why(node: Node, session: LessonSession, render: Callable[[str], str]) -> list[Why]:
+    """The authored feedback on each choice, or the engine's reasons for engine questions."""
+    found = [Why(c.label, render(c.feedback)) for c in node.choices if c.feedback]
+    if found or node.kind == "knowledge":
+        return found
+    right = _correct(node, session)
+    if not right:
+        return []
+    picked = list(right) if node.select == "many" else [right[0]]
+    try:
+        result = evaluate(node, picked, parse_protocol(session.protocol))
+    except AnswerError:
+        return []
+    return [Why(e.heading, render(e.text)) for e in result.explanations if e.text]
+
+
+def join_urls(session: LessonSession) -> tuple[str, str]:
+    """The short join page address as text (no scheme) and the full link for the QR code."""
+    base = (current_app.config.get("EXTERNAL_URL") or request.host_url).rstrip("/")
+    short = base.split("://", 1)[-1] + url_for("pupil.enter")
+    full = base + url_for("pupil.lesson", code=session.join_code)
+    return short, full
+
+
+def conditional(etag: str, render: Callable[[], ResponseReturnValue]) -> Response:
+    """304 if the browser already has this version (weak ETag), else the rendered page."""
+    if request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+    else:
+        response = make_response(render())
+    response.set_etag(etag, weak=True)
+    return response

@@ -1,0 +1,37 @@
+"""Two-factor sign-in: an authenticator app's code after the password (docs/security-mfa.md)."""
+
+from __future__ import annotations
+
+from flask import Flask, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from training_app.navigation import add_nav_item
+
+# Pages a signed-in person who still has to set up two-factor sign-in may reach.
+SET_UP_ALLOWED = frozenset({"mfa.setup", "auth.logout", "home.healthz", "static"})
+
+
+def init_app(app: Flask) -> None:
+    """Register the pages, the set-up rule for required roles, and the security check."""
+    from training_app.mfa import routes_account  # registers its routes on bp
+    from training_app.mfa.checks import register
+    from training_app.mfa.routes import bp
+
+    app.register_blueprint(bp)
+    app.add_template_global(routes_account.can_reset_two_factor, "can_reset_two_factor")
+    add_nav_item(app, "Security", "mfa.security", order=91, section=("mfa.setup",))
+    register()
+
+    @app.before_request
+    def _require_set_up() -> ResponseReturnValue | None:
+        # Sign-in already sends these roles to set-up; this catches someone who was
+        # signed in before their role changed or their two-factor sign-in was reset.
+        if request.endpoint is None or request.endpoint in SET_UP_ALLOWED:
+            return None
+        from training_app.mfa.services import is_enrolled, is_required
+
+        user = current_user
+        if user.is_authenticated and is_required(user) and not is_enrolled(user.id):
+            return redirect(url_for("mfa.setup"))
+        return None
