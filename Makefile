@@ -10,7 +10,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := training_app
 
-.PHONY: run test lint typecheck content unit e2e setup clean
+.PHONY: run test lint typecheck content unit e2e setup clean audit bench wrk
 
 # Reinstall only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -46,10 +46,36 @@ typecheck: setup
 
 content: setup
 	$(BIN)/flask content check
+	$(BIN)/flask content coverage
 
 test: setup chromium lint typecheck content
 	$(BIN)/python -m pytest -n 2 tests e2e
 
+
+# Debian's wrk, the load generator of `make bench`.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk for the load benchmark..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
+# Every benchmark (bench/README.md): the training-day load (gunicorn on SQLite and on
+# PostgreSQL at BENCH_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/test), then
+# the reports and the class lessons. All run and print their figures; fails if any target is missed.
+bench: setup wrk
+	@rc=0; \
+	$(BIN)/python -m bench.load || rc=1; \
+	$(BIN)/python -m bench.reports || rc=1; \
+	$(BIN)/python -m bench.lessons || rc=1; \
+	if [ $$rc = 0 ]; then echo "make bench: every target met"; \
+	else echo "make bench: SOME TARGETS MISSED (see above)"; fi; \
+	exit $$rc
+
+# Known vulnerabilities in the installed packages (PyPI's advisory data). Fails on a finding;
+# a package the service cannot look up is listed as skipped, not passed.
+audit: setup
+	$(BIN)/pip freeze --exclude-editable > $(VENV)/audit-requirements.txt
+	$(BIN)/pip-audit --progress-spinner off --desc on -r $(VENV)/audit-requirements.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
