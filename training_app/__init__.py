@@ -33,13 +33,21 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     _init_extensions(app)
     _register_features(app)
+    if app.config.get("CONTENT_PRELOAD"):
+        # Parse the content before the first request, so a new gunicorn worker does not
+        # spend its first second of an INSET morning reading YAML while learners wait.
+        from training_app.learning.catalogue import library
+
+        with app.app_context():
+            library()
     return app
 
 
 def _init_extensions(app: Flask) -> None:
-    from training_app import database, mail, navigation, security
+    from training_app import cookies, database, mail, navigation, security
     from training_app.extensions import csrf, db, limiter, migrate
 
+    cookies.init_app(app)
     database.init_app(app)
     # Batch mode lets the same migrations alter tables on SQLite as on PostgreSQL.
     migrate.init_app(

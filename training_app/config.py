@@ -25,6 +25,7 @@ class Config:
     SESSION_COOKIE_NAME = "session"
     PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # a school working day (idle time-out)
     SESSION_ABSOLUTE_LIFETIME = 12 * 60 * 60  # from sign-in, however active (ASVS V3.3.2)
+    SESSION_REFRESH_SECONDS = 60  # the idle time-out slides at most once a minute (cookies.py)
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = 8 * 60 * 60  # a form left open all morning still submits
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # staff CSV uploads are small
@@ -87,6 +88,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_NAME = "__Host-session"
     MAIL_BACKEND = "smtp"
     PREFERRED_URL_SCHEME = "https"
+    CONTENT_PRELOAD = True  # parse the content when a worker starts, not on its first request
 
 
 class TestConfig(Config):

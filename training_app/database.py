@@ -15,8 +15,11 @@ def init_app(app: Flask) -> None:
     """Bind Flask-SQLAlchemy and make SQLite behave under concurrent writers."""
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite"):
-        # The pool pre-ping matters for PostgreSQL restarts; SQLite needs a busy timeout.
+        # The pool pre-ping matters for PostgreSQL restarts; a SQLite file cannot drop the
+        # connection, so there it would be one wasted statement per request. SQLite needs a
+        # busy timeout instead.
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+        options["pool_pre_ping"] = False
         options.setdefault("connect_args", {"timeout": 30})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)

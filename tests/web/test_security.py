@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -146,3 +148,34 @@ def test_an_upload_over_the_limit_gets_a_clear_page(client):
     response = client.post("/sign-in", data=b"x" * (5 * 1024 * 1024 + 1))
     assert response.status_code == 413
     assert "That file is too large" in response.get_data(as_text=True)
+
+
+def test_production_parses_content_when_a_worker_starts(tmp_path):
+    # A gunicorn worker must not spend its first request reading YAML (bench/README.md).
+    assert ProductionConfig.CONTENT_PRELOAD is True
+    started = make_app(f"sqlite:///{tmp_path / 'p.db'}", CONTENT_PRELOAD=True)
+    assert "first-responder" in started.extensions["content_library"].modules
+    lazy = make_app(f"sqlite:///{tmp_path / 'l.db'}")
+    assert "content_library" not in lazy.extensions
+
+
+def test_session_cookie_is_reissued_at_most_once_a_minute(app, client, make_user):
+    # Re-signing the cookie on every response is a tenth of a page's server time; the
+    # idle time-out may slide once a minute instead (training_app/cookies.py).
+    user = make_user()
+    assert "Set-Cookie" in sign_in(client, user.email).headers
+    client.get("/")  # the first page after sign-in stores a new CSRF secret
+    assert "Set-Cookie" not in client.get("/").headers
+    app.config["SESSION_REFRESH_SECONDS"] = 0
+    refreshed = client.get("/").headers.get("Set-Cookie", "")
+    assert refreshed.startswith("session=") and "Expires=" in refreshed
+    assert client.get("/").status_code == 200  # the re-issued cookie still signs in
+
+
+def test_session_cookie_past_the_idle_time_out_signs_out(app, client, make_user):
+    user = make_user()
+    sign_in(client, user.email)
+    # Every cookie is older than a negative lifetime: the signature's age check fails.
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=-1)
+    response = client.get("/")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]

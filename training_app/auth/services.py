@@ -74,18 +74,19 @@ def load_session_user(token: str) -> User | None:
     # However active the browser, a session ends a fixed time after sign-in (ASVS V3.3.2):
     # a shared staffroom computer left signed in is signed out by the next morning.
     oldest = utcnow() - timedelta(seconds=current_app.config["SESSION_ABSOLUTE_LIFETIME"])
-    row = db.session.execute(
-        select(AuthSession, User)
-        .join(User, AuthSession.user_id == User.id)
+    # Only the person is loaded (the session row is a filter): this runs on every request.
+    user = db.session.scalars(
+        select(User)
+        .join(AuthSession, AuthSession.user_id == User.id)
         .where(
             AuthSession.token_hash == _digest(token),
             AuthSession.revoked_at.is_(None),
             AuthSession.created_at > oldest,
+            User.active.is_(True),
         )
     ).first()
-    if row is None or not row.User.active:
+    if user is None:
         return None
-    user: User = row.User
     user.current_session_token = token
     return user
 

@@ -18,7 +18,7 @@ _lock = threading.Lock()
 
 
 def library() -> Library:
-    """Return the app's content library, loading it on first use (not at start-up)."""
+    """Return the app's content library, loaded on first use (at start-up in production)."""
     extensions = current_app.extensions
     loaded = extensions.get("content_library")
     if loaded is None:
