@@ -146,6 +146,16 @@ def csrf_from(client: FlaskClient, url: str) -> str:
     return match.group(1)
 
 
+def mentions(text: str, word: str) -> bool:
+    """Whether a page or mail shows `word` as a whole word in its text.
+
+    Tags and attribute values are ignored: a random CSRF token or session id may contain
+    "B1" by chance, and a school's name in a test world is that short.
+    """
+    visible = re.sub(r"<[^>]*>", " ", text)
+    return re.search(rf"(?<![\w.@-]){re.escape(word)}(?![\w.@-])", visible) is not None
+
+
 def post_form(
     client: FlaskClient,
     url: str,

@@ -1,8 +1,11 @@
-"""Security headers on every response, and no NUL characters in any request."""
+"""Security headers on every response; no NUL characters and no overflowing ids in requests."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, abort, request
+from werkzeug.routing import IntegerConverter
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -20,6 +23,18 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` in a URL, no larger than the id columns hold (PostgreSQL `integer`).
+
+    A larger number would overflow the query (a 500); as a URL that matches no route it is
+    simply not found, like any other id that does not exist.
+    """
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def _has_nul() -> bool:
     """Whether the path, a query or form value, or an upload's name holds a NUL character."""
     values = [request.path]
@@ -30,7 +45,8 @@ def _has_nul() -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Refuse NUL characters before every request; add the headers after it."""
+    """Bound URL ids, refuse NUL characters before every request, add the headers after it."""
+    app.url_map.converters["int"] = DatabaseIdConverter
 
     @app.before_request
     def _refuse_nul() -> None:

@@ -179,3 +179,14 @@ def test_session_cookie_past_the_idle_time_out_signs_out(app, client, make_user)
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=-1)
     response = client.get("/")
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_an_id_too_large_for_the_database_is_not_found(client, make_user):
+    # Ids are PostgreSQL `integer` columns (SQLite's overflow at 2**63): a 404, never a 500.
+    user = make_user()
+    sign_in(client, user.email)
+    for huge in (2**31, 2**63, 10**30):
+        assert client.get(f"/learn/first-responder/attempts/{huge}/pages/1").status_code == 404
+        assert client.get(f"/schools/{huge}/people").status_code == 404
+    largest = 2**31 - 1  # still a well-formed id: it just does not exist
+    assert client.get(f"/learn/first-responder/attempts/{largest}/pages/1").status_code == 404

@@ -5,15 +5,19 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, NumberRange
 
 from training_app.content.model import Node
+
+MAX_STEPS = 10_000
 
 
 class StepForm(FlaskForm):
     """Which step of which attempt a form answers (also a story beat's Continue)."""
 
-    step = IntegerField(validators=[InputRequired()])
+    # Bounded so a tampered number never reaches the database (SQLite and PostgreSQL
+    # integers overflow above 2**63); no quiz comes near this many steps.
+    step = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=MAX_STEPS)])
     node = HiddenField(validators=[InputRequired()])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import lazyload
 
 from training_app.content.guidance import passage
@@ -34,12 +35,15 @@ def _quiz(module: Module) -> Quiz:
 
 
 # The answers load only when a page uses them (the quiz, feedback and result pages):
-# reading pages, the most requested, need none (one query fewer on each).
-_ANSWERS_WHEN_USED = (lazyload(Attempt.answers),)
+# reading pages, the most requested, need none (one query fewer on each). Built once, as
+# every learner request runs it (see auth.services._LIVE_SESSION_USER).
+_ATTEMPT_BY_ID = (
+    select(Attempt).where(Attempt.id == bindparam("attempt_id")).options(lazyload(Attempt.answers))
+)
 
 
 def _own_attempt(module: Module, attempt_id: int) -> Attempt:
-    attempt = db.session.get(Attempt, attempt_id, options=_ANSWERS_WHEN_USED)
+    attempt = db.session.scalars(_ATTEMPT_BY_ID, {"attempt_id": attempt_id}).first()
     # Someone else's attempt is simply not found: ids reveal nothing.
     if attempt is None or attempt.user_id != current_user.id or attempt.module_id != module.id:
         abort(404)

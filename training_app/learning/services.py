@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
@@ -144,6 +144,20 @@ class StaleAnswer(Exception):
     """The form does not match the attempt (another tab moved on); show the current state."""
 
 
+# Every quiz answer runs these two; built once so a request does not rebuild them (and
+# recompute their cache keys) on an INSET morning (bench/README.md).
+_LOCKED_ATTEMPT = (
+    select(Attempt)
+    .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id"))
+    .with_for_update()
+    .options(lazyload(Attempt.answers))
+    .execution_options(populate_existing=True)
+)
+_ANSWER_AT_STEP = select(Answer.id).where(
+    Answer.attempt_id == bindparam("attempt_id"), Answer.step == bindparam("step")
+)
+
+
 def submit_answer(
     attempt_id: int,
     user_id: int,
@@ -160,19 +174,11 @@ def submit_answer(
     AnswerError: the choices do not fit the node (a tampered or broken form).
     """
     # Read as it is under the lock (the route loaded it before), without its answers.
-    attempt = db.session.scalar(
-        select(Attempt)
-        .where(Attempt.id == attempt_id, Attempt.user_id == user_id)
-        .with_for_update()
-        .options(lazyload(Attempt.answers))
-        .execution_options(populate_existing=True)
-    )
+    attempt = db.session.scalar(_LOCKED_ATTEMPT, {"attempt_id": attempt_id, "user_id": user_id})
     if attempt is None:
         raise LookupError(attempt_id)
     # Only whether this step has an answer, read under the lock (not every answer so far).
-    already = db.session.scalar(
-        select(Answer.id).where(Answer.attempt_id == attempt.id, Answer.step == step)
-    )
+    already = db.session.scalar(_ANSWER_AT_STEP, {"attempt_id": attempt.id, "step": step})
     if already is not None:
         db.session.rollback()
         return Submission(False, attempt, step)
