@@ -96,7 +96,8 @@ class DuplicateEmail(ValueError):
     """The email address already belongs to someone."""
 
 
-def _person_snapshot(person: User) -> dict[str, object]:
+def person_snapshot(person: User) -> dict[str, object]:
+    """How a person's record looks in the audit trail (before and after a change)."""
     return {
         "name": person.name,
         "email": person.email,
@@ -139,7 +140,7 @@ def add_person(
         school_id=school.id,
         target=("user", person.id),
         summary=f"Added {person.name}",
-        after=_person_snapshot(person),
+        after=person_snapshot(person),
         ip_address=ip_address,
     )
     db.session.commit()
@@ -150,7 +151,7 @@ def set_active(person: User, active: bool, *, actor: User, ip_address: str | Non
     """Deactivate (keeping history, signing them out) or reactivate a person."""
     if person.active == active:
         return
-    before = _person_snapshot(person)
+    before = person_snapshot(person)
     person.active = active
     person.deactivated_at = None if active else utcnow()
     if not active:
@@ -162,7 +163,7 @@ def set_active(person: User, active: bool, *, actor: User, ip_address: str | Non
         target=("user", person.id),
         summary=f"{'Reactivated' if active else 'Deactivated'} {person.name}",
         before=before,
-        after=_person_snapshot(person),
+        after=person_snapshot(person),
         ip_address=ip_address,
     )
     db.session.commit()

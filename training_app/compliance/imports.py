@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from training_app.admin.models import School
+from training_app.admin.services import person_snapshot
 from training_app.audit.services import record_event
 from training_app.auth.models import ROLES, STAFF_GROUPS, User
 from training_app.auth.services import revoke_all_sessions
@@ -139,18 +140,6 @@ def plan_import(school_id: int, rows: Sequence[Row], *, actor_id: int | None) ->
     return Plan(outcomes, leavers)
 
 
-def snapshot(person: User) -> dict[str, Any]:
-    """The audit view of a person."""
-    return {
-        "name": person.name,
-        "email": person.email,
-        "role": person.role,
-        "staff_group": person.staff_group,
-        "active": person.active,
-        "start_date": person.start_date.isoformat() if person.start_date else None,
-    }
-
-
 def _apply(
     school: School, plan: Plan, *, actor: User | None, deactivate: bool, ip_address: str | None
 ) -> dict[str, int]:
@@ -171,7 +160,7 @@ def _apply(
             created.append(person)
         elif outcome.action == UPDATE:
             person = db.session.get_one(User, outcome.user_id)
-            before = snapshot(person)
+            before = person_snapshot(person)
             note_role_change(person, role=row.role, staff_group=row.staff_group, actor=actor)
             person.name, person.role, person.staff_group = row.name, row.role, row.staff_group
             if row.start_date is not None:
@@ -186,7 +175,7 @@ def _apply(
     if deactivate:
         for leaver in plan.leavers:
             person = db.session.get_one(User, leaver.id)
-            before = snapshot(person)
+            before = person_snapshot(person)
             person.active, person.deactivated_at = False, utcnow()
             revoke_all_sessions(person.id)
             _event("admin.person_deactivated", person, actor, ip_address, before, "Deactivated")
@@ -214,7 +203,7 @@ def _event(
         target=("user", person.id),
         summary=f"{verb} {person.name} (staff import)",
         before=before,
-        after=snapshot(person),
+        after=person_snapshot(person),
         ip_address=ip_address,
     )
 
