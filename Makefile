@@ -61,12 +61,13 @@ wrk:
 
 # Every benchmark (bench/README.md): the training-day load (gunicorn on SQLite and on
 # PostgreSQL at BENCH_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/test), then
-# the reports and the class lessons. All run and print their figures; fails if any target is missed.
+# the reports and the class lessons (each on SQLite and PostgreSQL). All run and print their figures; fails if any target is missed.
 bench: setup wrk
 	@rc=0; \
 	$(BIN)/python -m bench.load || rc=1; \
 	$(BIN)/python -m bench.reports || rc=1; \
 	$(BIN)/python -m bench.lessons || rc=1; \
+	$(BIN)/python -m bench.lessons --postgresql || rc=1; \
 	if [ $$rc = 0 ]; then echo "make bench: every target met"; \
 	else echo "make bench: SOME TARGETS MISSED (see above)"; fi; \
 	exit $$rc

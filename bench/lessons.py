@@ -1,8 +1,9 @@
 """Class lessons under load: a class answering at once, 50 classes at once, idle classes.
 
     python -m bench.lessons [--workers 2 --threads 8 --sessions 50 --pupils 35]
+    python -m bench.lessons --postgresql     # a fresh `bench_lessons` next to $BENCH_DATABASE_URL
 
-Starts gunicorn on 127.0.0.1 against a fresh demo-seeded SQLite database (or
+Starts gunicorn on 127.0.0.1 against a fresh demo-seeded SQLite database (or PostgreSQL, or
 --database-url), sets up the sessions and joins the pupils, then measures in one run:
   1. baseline: GET /healthz, at the same concurrency or arrival rate as each phase;
   2. one session: its 35 pupils answer at the same moment (--single-runs sessions in turn);
@@ -37,6 +38,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bench.pg import fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_P95_MS = 200.0
@@ -367,7 +370,16 @@ def main() -> None:
     add("--poll-seconds", type=float, default=4)
     add("--max-seconds", type=float, default=600, help="limit on the set-up")
     add("--database-url", default="", help="default: a fresh SQLite file")
+    add(
+        "--postgresql",
+        action="store_true",
+        help="a fresh `bench_lessons` database next to $BENCH_DATABASE_URL",
+    )
     args = parser.parse_args()
+    if args.postgresql:
+        args.database_url = fresh_database("bench_lessons") or ""
+        if not args.database_url:
+            return
     if args.sessions * args.pupils > 5000:
         parser.error("at most 5000 simulated pupils")
     folder = Path(tempfile.mkdtemp(prefix="bench-lessons-"))

@@ -48,9 +48,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from bench.pg import fresh_database
+
 ROOT = Path(__file__).resolve().parent.parent
 LUA = ROOT / "bench" / "wrk" / "replay.lua"
-DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 PG_DATABASE = "bench_load"
 HOST = "127.0.0.1"
 MODULE = "first-responder"
@@ -119,23 +120,6 @@ def pct(values: Sequence[float], q: float) -> float:
 
 
 # --- database and data ---------------------------------------------------------------------
-
-
-def postgres_url() -> str | None:
-    """A fresh `bench_load` database next to $BENCH_DATABASE_URL, or None if unreachable."""
-    from training_app.config import normalise_database_url
-
-    base = sa.make_url(normalise_database_url(os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG)))
-    try:
-        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)"))
-            conn.execute(sa.text(f"CREATE DATABASE {PG_DATABASE}"))
-        admin.dispose()
-    except sa.exc.OperationalError as exc:
-        print(f"PostgreSQL skipped: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
-        return None
-    return base.set(database=PG_DATABASE).render_as_string(hide_password=False)
 
 
 def server_env(url: str) -> dict[str, str]:
@@ -1103,7 +1087,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "sqlite"):
         targets.append(("SQLite", f"sqlite:///{workdir / 'bench.sqlite3'}"))
     if args.only in (None, "postgresql"):
-        pg = postgres_url()
+        pg = fresh_database(PG_DATABASE)
         if pg:
             targets.append(("PostgreSQL", pg))
     ok = True

@@ -14,7 +14,6 @@ goes into a database of its own, `bench_reports`, dropped and recreated on every
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -29,9 +28,10 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
+from bench.pg import fresh_database
 from training_app import create_app
 from training_app.auth.passwords import hash_password
-from training_app.config import TestConfig, normalise_database_url
+from training_app.config import TestConfig
 from training_app.extensions import db
 
 SCHOOLS = 10
@@ -48,7 +48,6 @@ MODULES = (
     "legacy-online-safety",
 )
 GROUPS = ("teaching", "support", "leadership", "pastoral", "volunteer", "other")
-DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 def make_app(url: str) -> Flask:
@@ -62,21 +61,6 @@ def make_app(url: str) -> Flask:
         PER_PAGE=50,
     )
     return create_app(settings)
-
-
-def postgres_url() -> str | None:
-    """A fresh `bench_reports` database next to $BENCH_DATABASE_URL, or None if unreachable."""
-    base = sa.make_url(normalise_database_url(os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG)))
-    try:
-        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text("DROP DATABASE IF EXISTS bench_reports WITH (FORCE)"))
-            conn.execute(sa.text("CREATE DATABASE bench_reports"))
-        admin.dispose()
-    except sa.exc.OperationalError as exc:
-        print(f"PostgreSQL skipped: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
-        return None
-    return base.set(database="bench_reports").render_as_string(hide_password=False)
 
 
 def _rows(rng: random.Random, now: datetime, hashed: str) -> dict[str, list[dict[str, Any]]]:
@@ -347,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "sqlite"):
         targets.append(("SQLite", f"sqlite:///{workdir / 'bench.sqlite3'}"))
     if args.only in (None, "postgresql"):
-        pg = postgres_url()
+        pg = fresh_database("bench_reports")
         if pg:
             targets.append(("PostgreSQL", pg))
     print(f"{SCHOOLS} schools, {STAFF:,} staff, {COMPLETIONS:,} completions (+1,000 voids)")
