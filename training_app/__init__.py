@@ -33,13 +33,6 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     _init_extensions(app)
     _register_features(app)
-    if app.config.get("CONTENT_PRELOAD"):
-        # Parse the content before the first request, so a new gunicorn worker does not
-        # spend its first second of an INSET morning reading YAML while learners wait.
-        from training_app.learning.catalogue import library
-
-        with app.app_context():
-            library()
     return app
 
 

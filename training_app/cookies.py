@@ -55,7 +55,7 @@ class ThrottledRefreshSessionInterface(SecureCookieSessionInterface):
         if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
             return False
         signed_at = getattr(session, "signed_at", None)
-        interval = app.config.get("SESSION_REFRESH_SECONDS", 60)
+        interval = app.config["SESSION_REFRESH_SECONDS"]
         return signed_at is None or time.time() - signed_at >= interval
 
 
