@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
@@ -157,8 +157,9 @@ def answer(module_id: str, attempt_id: int) -> ResponseReturnValue:
     module = _module(module_id)
     quiz_ = _quiz(module)
     attempt = _own_attempt(module, attempt_id)
-    base = StepForm()
-    node = quiz_.nodes.get(base.node.data or "")
+    # Which node the form answers picks the form class; read directly, as building a
+    # form only to read one hidden field costs as much as the form that follows.
+    node = quiz_.nodes.get(request.form.get("node", ""))
     if node is None:
         return redirect(_where_to_resume(module, attempt))
     form = answer_form_for(node)
@@ -172,8 +173,7 @@ def answer(module_id: str, attempt_id: int) -> ResponseReturnValue:
     choices = [] if data is None else ([data.data] if isinstance(data.data, str) else data.data)
     try:
         outcome = services.submit_answer(
-            attempt.id,
-            current_user.id,
+            attempt,
             quiz_,
             step=int(form.step.data),
             node_id=node.id,

@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import lazyload
 
 from training_app.admin.protocols import school_protocol
 from training_app.auth.models import User
@@ -97,6 +96,18 @@ def has_finished_before(user_id: int, module_id: str) -> bool:
     return found is not None
 
 
+# Run on most page views of an INSET morning: a Core statement built once (bench/README.md).
+_ADVANCE_PAGES = (
+    update(Attempt.__table__)
+    .where(
+        Attempt.__table__.c.id == bindparam("seen_attempt"),
+        Attempt.__table__.c.status == IN_PROGRESS,
+        Attempt.__table__.c.pages_seen < bindparam("seen_page"),
+    )
+    .values(pages_seen=bindparam("seen_page"))
+)
+
+
 def record_page_seen(attempt: Attempt, page_number: int) -> None:
     """Remember the furthest page read, so another device resumes there.
 
@@ -109,16 +120,7 @@ def record_page_seen(attempt: Attempt, page_number: int) -> None:
         if db.session.get_bind().dialect.name == "postgresql":
             db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
         # One conditional UPDATE: two devices reading at once can only move it forwards.
-        db.session.execute(
-            update(Attempt)
-            .where(
-                Attempt.id == attempt.id,
-                Attempt.status == IN_PROGRESS,
-                Attempt.pages_seen < page_number,
-            )
-            .values(pages_seen=page_number)
-            .execution_options(synchronize_session=False)
-        )
+        db.session.execute(_ADVANCE_PAGES, {"seen_attempt": attempt.id, "seen_page": page_number})
         db.session.commit()
 
 
@@ -144,23 +146,29 @@ class StaleAnswer(Exception):
     """The form does not match the attempt (another tab moved on); show the current state."""
 
 
-# Every quiz answer runs these two; built once so a request does not rebuild them (and
-# recompute their cache keys) on an INSET morning (bench/README.md).
-_LOCKED_ATTEMPT = (
-    select(Attempt)
-    .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id"))
-    .with_for_update()
-    .options(lazyload(Attempt.answers))
-    .execution_options(populate_existing=True)
+# Every quiz answer runs these; built once so a request does not rebuild them (and recompute
+# their cache keys) on an INSET morning (bench/README.md). Core statements on the tables, not
+# the ORM's unit of work: an answer is one conditional UPDATE and one INSERT.
+_attempts = Attempt.__table__
+_CLAIM_STEP = (
+    update(_attempts)
+    .where(
+        _attempts.c.id == bindparam("claim_attempt"),
+        _attempts.c.status == IN_PROGRESS,
+        _attempts.c.in_quiz.is_(True),
+        _attempts.c.next_step == bindparam("claim_step"),
+        _attempts.c.current_node == bindparam("claim_node"),
+    )
+    .values(next_step=bindparam("then_step"), current_node=bindparam("then_node"))
 )
+_RECORD_ANSWER = insert(Answer.__table__)
 _ANSWER_AT_STEP = select(Answer.id).where(
     Answer.attempt_id == bindparam("attempt_id"), Answer.step == bindparam("step")
 )
 
 
 def submit_answer(
-    attempt_id: int,
-    user_id: int,
+    attempt: Attempt,
     quiz: Quiz,
     *,
     step: int,
@@ -169,55 +177,70 @@ def submit_answer(
 ) -> Submission:
     """Record the answer to the attempt's current node exactly once.
 
-    A repeat of an already recorded step (double click, two tabs, back button) writes
-    nothing and returns that step, so the learner sees the state as it is.
-    AnswerError: the choices do not fit the node (a tampered or broken form).
+    `attempt` is the learner's own (the route checked). A repeat of an already recorded step
+    (double click, two tabs, back button) writes nothing and returns that step, so the
+    learner sees the state as it is; a form for a step that is not the current one raises
+    StaleAnswer. AnswerError: the choices do not fit the node (a tampered or broken form).
     """
-    # Read as it is under the lock (the route loaded it before), without its answers.
-    attempt = db.session.scalar(_LOCKED_ATTEMPT, {"attempt_id": attempt_id, "user_id": user_id})
-    if attempt is None:
-        raise LookupError(attempt_id)
-    # Only whether this step has an answer, read under the lock (not every answer so far).
-    already = db.session.scalar(_ANSWER_AT_STEP, {"attempt_id": attempt.id, "step": step})
-    if already is not None:
-        db.session.rollback()
-        return Submission(False, attempt, step)
-    if (
-        attempt.status != IN_PROGRESS
-        or not attempt.in_quiz
-        or step != attempt.next_step
-        or node_id != attempt.current_node
-    ):
-        db.session.rollback()
-        raise StaleAnswer(attempt_id)
+    attempt_id = attempt.id
     node = quiz.nodes[node_id]
+    # Judged before anything is written: the engine is pure, and the protocol was fixed
+    # when the attempt started.
     protocol = attempt_protocol(attempt)
     result: Evaluation | None = evaluate(node, choice_ids, protocol) if node.is_question else None
-    db.session.add(
-        Answer(
-            attempt_id=attempt.id,
-            step=step,
-            node_id=node_id,
-            choice_ids=list(choice_ids),
-            correct=None if result is None else result.correct,
-            weight=float(node.weight) if node.is_question else 0.0,
-            rule_ids=list(result.missed_rule_ids if result else ()),
-        )
-    )
     following = next_node_id(node, tuple(choice_ids))
-    attempt.next_step = step + 1
-    attempt.current_node = None if following == END else following
+    # The claim: the attempt moves on only if it still stands at this step and node. Of
+    # any number of identical requests at once exactly one matches (the database orders
+    # the writes to one row on both SQLite and PostgreSQL); the rest find it moved on.
+    claimed = db.session.connection().execute(
+        _CLAIM_STEP,
+        {
+            "claim_attempt": attempt_id,
+            "claim_step": step,
+            "claim_node": node_id,
+            "then_step": step + 1,
+            "then_node": None if following == END else following,
+        },
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        return _unclaimed(attempt_id, step)
     try:
+        db.session.execute(
+            _RECORD_ANSWER,
+            {
+                "attempt_id": attempt_id,
+                "step": step,
+                "node_id": node_id,
+                "choice_ids": list(choice_ids),
+                "correct": None if result is None else result.correct,
+                "weight": float(node.weight) if node.is_question else 0.0,
+                "rule_ids": list(result.missed_rule_ids if result else ()),
+                "answered_at": utcnow(),
+            },
+        )
         if following == END:
-            _finish(attempt, quiz, protocol)  # flushes: the unique step can fail here too
+            db.session.refresh(attempt)  # the claim changed it in the database, not here
+            _finish(attempt, quiz, protocol)
         db.session.commit()
     except IntegrityError:
-        # A concurrent request recorded this step first; theirs stands.
+        # The step already had an answer (only possible if the attempt row was edited by
+        # hand): what is recorded stands.
         db.session.rollback()
-        attempt = db.session.get(Attempt, attempt_id)
-        assert attempt is not None
-        return Submission(False, attempt, step)
+        return _unclaimed(attempt_id, step)
+    # The commit expired the attempt: a caller that reads it gets the state as stored.
     return Submission(True, attempt, step)
+
+
+def _unclaimed(attempt_id: int, step: int) -> Submission:
+    """A replay of a recorded step (its feedback again), or a stale form (StaleAnswer)."""
+    attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
+    if attempt is None:
+        raise LookupError(attempt_id)
+    already = db.session.scalar(_ANSWER_AT_STEP, {"attempt_id": attempt_id, "step": step})
+    if already is None:
+        raise StaleAnswer(attempt_id)
+    return Submission(False, attempt, step)
 
 
 def _finish(attempt: Attempt, quiz: Quiz, protocol: LocalProtocol) -> None:
