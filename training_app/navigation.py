@@ -55,28 +55,49 @@ def add_nav_item(
 ) -> None:
     """Register a link shown to signed-in people for whom `visible(user)` holds."""
     item = NavItem(label, endpoint, visible, url_args, order, section)
-    app.extensions.setdefault("nav_items", []).append(item)
+    items = app.extensions.setdefault("nav_items", [])
+    items.append(item)
+    items.sort(key=lambda i: i.order)
+
+
+# Building a URL is the dearest part of the layout, and every signed-in page shows about ten
+# of them that never change: each is built once per process (bounded, for a trust's staff).
+_MAX_CACHED_URLS = 20_000
+
+
+def cached_url(app: Flask, endpoint: str, **values: Any) -> str:
+    """`url_for(endpoint, **values)` for a URL that is the same on every request."""
+    cache: dict[tuple[Any, ...], str] = app.extensions.setdefault("cached_urls", {})
+    key = (request.script_root, endpoint, *sorted(values.items()))
+    url = cache.get(key)
+    if url is None:
+        if len(cache) >= _MAX_CACHED_URLS:
+            cache.clear()
+        url = cache[key] = url_for(endpoint, **values)
+    return url
 
 
 def nav_links(app: Flask, user: Any) -> list[NavLink]:
     """The links this person sees, in order, marking the one for the current page."""
-    items = sorted(app.extensions.get("nav_items", []), key=lambda i: i.order)
     endpoint = request.endpoint or ""
     return [
         NavLink(
             item.label,
-            url_for(item.endpoint, **item.url_args(user)),
+            cached_url(app, item.endpoint, **item.url_args(user)),
             endpoint == item.endpoint or endpoint in item.section,
         )
-        for item in items
+        for item in app.extensions.get("nav_items", [])
         if item.visible(user)
     ]
 
 
 def init_app(app: Flask) -> None:
-    """Expose `nav_links()` to templates."""
+    """Expose `nav_links()` and `layout_url(endpoint, **values)` to templates."""
     from flask_login import current_user
 
     @app.context_processor
     def _nav() -> dict[str, Any]:
-        return {"nav_links": lambda: nav_links(app, current_user)}
+        return {
+            "nav_links": lambda: nav_links(app, current_user),
+            "layout_url": lambda endpoint, **values: cached_url(app, endpoint, **values),
+        }
