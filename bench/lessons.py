@@ -1,9 +1,10 @@
 """Class lessons under load: a class answering at once, 50 classes at once, idle classes.
 
-    python -m bench.lessons [--workers 2 --threads 8 --sessions 50 --pupils 35]
+    python -m bench.lessons [--workers 4 --sessions 50 --pupils 35]
     python -m bench.lessons --postgresql     # a fresh `bench_lessons` next to $BENCH_DATABASE_URL
 
-Starts gunicorn on 127.0.0.1 against a fresh demo-seeded SQLite database (or PostgreSQL, or
+Starts gunicorn with the production settings (training_app/ops/gunicorn_config.py) on
+127.0.0.1 against a fresh demo-seeded SQLite database (or PostgreSQL, or
 --database-url), sets up the sessions and joins the pupils, then measures in one run:
   1. baseline: GET /healthz, at the same concurrency or arrival rate as each phase;
   2. one session: its 35 pupils answer at the same moment (--single-runs sessions in turn);
@@ -157,8 +158,8 @@ def start_server(args: argparse.Namespace, folder: Path) -> tuple[subprocess.Pop
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(args.workers),
-         "--threads", str(args.threads), "--backlog", "2048", "--pythonpath", str(folder),
+        [sys.executable, "-m", "gunicorn", "-c", "python:training_app.ops.gunicorn_config",
+         "--workers", str(args.workers), "--pythonpath", str(folder),
          "--bind", f"127.0.0.1:{port}", "lessons_wsgi:app"],
         env=env, cwd=ROOT, stdout=(folder / "server.log").open("wb"), stderr=subprocess.STDOUT,
     )  # fmt: skip
@@ -359,8 +360,7 @@ def fmt(s: dict[str, float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add = parser.add_argument
-    add("--workers", type=int, default=2)
-    add("--threads", type=int, default=8)
+    add("--workers", type=int, default=4)
     add("--sessions", type=int, default=50)
     add("--pupils", type=int, default=35)
     add("--single-runs", type=int, default=5, help="one-session bursts to time")
@@ -407,7 +407,7 @@ def run(args: argparse.Namespace, port: int, pid: int) -> None:
     deadline = time.monotonic() + args.max_seconds
     teacher, lesson = teacher_client(port)
     database = args.database_url.split(":", 1)[0] if args.database_url else "sqlite"
-    print(f"gunicorn --workers {args.workers} --threads {args.threads}, 127.0.0.1, {database}")
+    print(f"gunicorn sync x {args.workers} workers (production settings), 127.0.0.1, {database}")
     print(f"lesson {lesson}: {args.sessions} sessions x {args.pupils} pupils\n")
     total = args.single_runs + args.sessions
     sessions = [start_session(teacher, lesson, f"B{i}") for i in range(total)]

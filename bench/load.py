@@ -7,8 +7,8 @@
 For each database it makes a fresh one (PostgreSQL: `bench_load` next to $BENCH_DATABASE_URL,
 default postgresql://postgres@127.0.0.1:5432/test, dropped and recreated; SQLite: a temporary
 file), migrates it with `flask db upgrade`, bulk-loads a school of 2,000 staff (one password
-hash reused), and starts gunicorn as in production (TRAINING_APP_ENV=production, gthread
-workers) on a free loopback port. Then, on that one server:
+hash reused), and starts gunicorn as in production (TRAINING_APP_ENV=production, the settings
+of training_app/ops/gunicorn_config.py) on a free loopback port. Then, on that one server:
 
 1. login storm: 20 sign-ins a second for 60 s (--quick: 10 s), each a new browser that loads
    the sign-in form, posts it and lands on its home page (Python asyncio, open loop);
@@ -52,6 +52,7 @@ from bench.pg import fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA = ROOT / "bench" / "wrk" / "replay.lua"
+GUNICORN_CONFIG = "python:training_app.ops.gunicorn_config"
 PG_DATABASE = "bench_load"
 HOST = "127.0.0.1"
 MODULE = "first-responder"
@@ -246,17 +247,26 @@ def module_pages(app: Any) -> int:
 
 
 class Server:
-    """gunicorn as in production (gthread workers) on a free loopback port."""
+    """gunicorn as in production (its settings module) on a free loopback port.
 
-    def __init__(self, url: str, workers: int, threads: int, folder: Path) -> None:
-        self.workers, self.threads = workers, threads
+    `worker_class` other than the production one is for comparisons (bench/README.md).
+    """
+
+    def __init__(
+        self, url: str, workers: int, folder: Path, worker_class: str = "", threads: int = 1
+    ) -> None:
+        self.workers = workers
+        self.label = f"{worker_class or 'sync'} x {workers}" + (
+            f" x {threads} threads" if worker_class == "gthread" else ""
+        )
+        chosen = ["--worker-class", worker_class, "--threads", str(threads)] if worker_class else []
         with socket.socket() as sock:
             sock.bind((HOST, 0))
             self.port = int(sock.getsockname()[1])
         self.log = folder / "gunicorn.log"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--worker-class", "gthread",
-             "--workers", str(workers), "--threads", str(threads), "--backlog", "4096",
+            [sys.executable, "-m", "gunicorn", "-c", GUNICORN_CONFIG, *chosen,
+             "--workers", str(workers), "--backlog", "4096",
              "--no-control-socket",
              "--bind", f"{HOST}:{self.port}", "training_app:create_app()"],
             env=server_env(url), cwd=ROOT, stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
@@ -791,12 +801,16 @@ async def warm_up(port: int, learners: Sequence[Learner]) -> None:
 async def flood(
     port: int, learners: Sequence[Learner], steps: Sequence[Step]
 ) -> tuple[list[tuple[int, Reply | str]], float]:
-    """Each learner's final answer, FLOOD_COPIES times at once (every connection open first)."""
+    """Each learner's final answer, FLOOD_COPIES times at once.
+
+    Each copy connects and sends in one go, as a proxy passes requests on. (Connecting them
+    all first and sending later would be 5,000 idle connections, which the synchronous
+    workers, built to sit behind a buffering proxy, would wait on one by one.)
+    """
     final = steps[-1]
     browsers = [
         (p, Browser(port, p.browser.cookies)) for p in learners for _ in range(FLOOD_COPIES)
     ]
-    await bounded([b.connect for _, b in browsers], 500)
     go = asyncio.Event()
 
     async def send(p: Learner, b: Browser) -> tuple[int, Reply | str]:
@@ -889,7 +903,6 @@ def integrity(
 
     async def baseline() -> tuple[list[float], float]:
         browsers = [Browser(server.port) for _ in range(total)]
-        await bounded([b.connect for b in browsers], 500)
         started = time.perf_counter()
         replies = await asyncio.gather(*(b.request("GET", "/healthz") for b in browsers))
         wall = time.perf_counter() - started
@@ -1019,11 +1032,8 @@ def run_backend(label: str, url: str, args: argparse.Namespace, folder: Path) ->
     emails, took = generate(app, args.staff)
     steps, pages = quiz_path(app), module_pages(app)
     print(f"\n== {label}: migrated, {len(emails):,} staff generated in {took:.1f} s")
-    server = Server(url, args.workers, args.threads, folder)
-    print(
-        f"gunicorn --worker-class gthread --workers {args.workers} --threads {args.threads} "
-        f"on {server.base} (TRAINING_APP_ENV=production, {label})"
-    )
+    server = Server(url, args.workers, folder, args.worker_class, args.threads)
+    print(f"gunicorn {server.label} on {server.base} (TRAINING_APP_ENV=production, {label})")
     rows: list[Row] = []
     try:
         storm_users = int(STORM_RATE * storm_seconds)
@@ -1068,10 +1078,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10 s storm, 5 s phases")
     parser.add_argument("--only", choices=["sqlite", "postgresql"], default=None)
-    # Two worker processes per core; one thread each: the work is Python on the CPU, and in
-    # a sweep (bench/README.md) more threads per worker only added contention for the GIL.
+    # The production settings (training_app/ops/gunicorn_config.py): synchronous workers,
+    # two per core. The other worker classes are there to compare (bench/README.md).
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker")
+    parser.add_argument(
+        "--worker-class", default="", choices=["", "sync", "gthread"], help="default: production's"
+    )
+    parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
     parser.add_argument("--staff", type=int, default=2000, help="staff accounts generated")
     parser.add_argument("--inset-users", type=int, default=800, help="people in the INSET phase")
     args = parser.parse_args(argv)
@@ -1100,7 +1113,7 @@ def main(argv: list[str] | None = None) -> int:
         ok = ok and all(r.ok is not False for r in rows)
     for label, rows in tables:
         print_table(
-            f"{label}: gunicorn gthread {args.workers} workers x {args.threads} threads; "
+            f"{label}: gunicorn {args.worker_class or 'sync'} x {args.workers} workers; "
             f"{machine()}",
             rows,
         )
