@@ -81,7 +81,12 @@ def server_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 @contextmanager
 def serve(env: dict[str, str], log: Path) -> Iterator[str]:
-    """gunicorn (as in production: one worker, eight threads) on a free loopback port."""
+    """gunicorn on a free loopback port: one worker, eight threads.
+
+    Threaded, not production's synchronous workers: here Chromium talks to gunicorn directly,
+    with no buffering proxy, and opens spare connections that a synchronous worker would
+    sit waiting on.
+    """
     port = _free_port()
     with log.open("wb") as log_file:
         process = subprocess.Popen(
