@@ -246,6 +246,12 @@ def module_pages(app: Any) -> int:
 # --- the server ----------------------------------------------------------------------------
 
 
+def server_label(workers: int, worker_class: str, threads: int) -> str:
+    """How the server runs, for the output: "sync x 4", "gthread x 4 x 2 threads"."""
+    label = f"{worker_class or 'sync'} x {workers}"
+    return label + (f" x {threads} threads" if worker_class == "gthread" else "")
+
+
 class Server:
     """gunicorn as in production (its settings module) on a free loopback port.
 
@@ -256,9 +262,7 @@ class Server:
         self, url: str, workers: int, folder: Path, worker_class: str = "", threads: int = 1
     ) -> None:
         self.workers = workers
-        self.label = f"{worker_class or 'sync'} x {workers}" + (
-            f" x {threads} threads" if worker_class == "gthread" else ""
-        )
+        self.label = server_label(workers, worker_class, threads)
         chosen = ["--worker-class", worker_class, "--threads", str(threads)] if worker_class else []
         with socket.socket() as sock:
             sock.bind((HOST, 0))
@@ -1113,7 +1117,7 @@ def main(argv: list[str] | None = None) -> int:
         ok = ok and all(r.ok is not False for r in rows)
     for label, rows in tables:
         print_table(
-            f"{label}: gunicorn {args.worker_class or 'sync'} x {args.workers} workers; "
+            f"{label}: gunicorn {server_label(args.workers, args.worker_class, args.threads)}; "
             f"{machine()}",
             rows,
         )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from psycopg import Error as PsycopgError
+from psycopg import pq
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError
@@ -61,14 +63,12 @@ def _begin_as_ping(dbapi_connection: Any, connection_record: Any, connection_pro
     """
     if not _is_psycopg(dbapi_connection) or dbapi_connection.autocommit:
         return
-    from psycopg import Error, pq
-
     pgconn = dbapi_connection.pgconn
     if pgconn.transaction_status != pq.TransactionStatus.IDLE:
         return
     try:
         result = pgconn.exec_(b"BEGIN")
-    except Error as exc:
+    except PsycopgError as exc:
         raise DisconnectionError(str(exc)) from exc
     if result.status != pq.ExecStatus.COMMAND_OK:
         raise DisconnectionError(pgconn.get_error_message())

@@ -96,13 +96,15 @@ def has_finished_before(user_id: int, module_id: str) -> bool:
     return found is not None
 
 
-# Run on most page views of an INSET morning: a Core statement built once (bench/README.md).
+# The hot writes (page progress, answers) are Core statements on the tables, built once:
+# no per-request statement building and no ORM unit of work (bench/README.md).
+_attempts = Attempt.__table__
 _ADVANCE_PAGES = (
-    update(Attempt.__table__)
+    update(_attempts)
     .where(
-        Attempt.__table__.c.id == bindparam("seen_attempt"),
-        Attempt.__table__.c.status == IN_PROGRESS,
-        Attempt.__table__.c.pages_seen < bindparam("seen_page"),
+        _attempts.c.id == bindparam("seen_attempt"),
+        _attempts.c.status == IN_PROGRESS,
+        _attempts.c.pages_seen < bindparam("seen_page"),
     )
     .values(pages_seen=bindparam("seen_page"))
 )
@@ -146,10 +148,7 @@ class StaleAnswer(Exception):
     """The form does not match the attempt (another tab moved on); show the current state."""
 
 
-# Every quiz answer runs these; built once so a request does not rebuild them (and recompute
-# their cache keys) on an INSET morning (bench/README.md). Core statements on the tables, not
-# the ORM's unit of work: an answer is one conditional UPDATE and one INSERT.
-_attempts = Attempt.__table__
+# An answer is one conditional UPDATE and one INSERT.
 _CLAIM_STEP = (
     update(_attempts)
     .where(
@@ -192,7 +191,8 @@ def submit_answer(
     # The claim: the attempt moves on only if it still stands at this step and node. Of
     # any number of identical requests at once exactly one matches (the database orders
     # the writes to one row on both SQLite and PostgreSQL); the rest find it moved on.
-    claimed = db.session.connection().execute(
+    conn = db.session.connection()
+    claimed = conn.execute(
         _CLAIM_STEP,
         {
             "claim_attempt": attempt_id,
@@ -206,7 +206,7 @@ def submit_answer(
         db.session.rollback()
         return _unclaimed(attempt_id, step)
     try:
-        db.session.execute(
+        conn.execute(
             _RECORD_ANSWER,
             {
                 "attempt_id": attempt_id,
@@ -220,7 +220,6 @@ def submit_answer(
             },
         )
         if following == END:
-            db.session.refresh(attempt)  # the claim changed it in the database, not here
             _finish(attempt, quiz, protocol)
         db.session.commit()
     except IntegrityError:
@@ -244,7 +243,8 @@ def _unclaimed(attempt_id: int, step: int) -> Submission:
 
 
 def _finish(attempt: Attempt, quiz: Quiz, protocol: LocalProtocol) -> None:
-    db.session.flush()
+    # The answers as stored, this one included (written above, outside the ORM). Of the
+    # attempt only what the claim left alone is read, and only what changes here is written.
     db.session.refresh(attempt, ["answers"])
     answered = [
         (a.node_id, tuple(a.choice_ids))
