@@ -1,6 +1,6 @@
 """Class lessons under load: a class answering at once, 50 classes at once, idle classes.
 
-    python -m bench.lessons [--workers 4 --sessions 50 --pupils 35]
+    python -m bench.lessons [--workers N --sessions 50 --pupils 35]
     python -m bench.lessons --postgresql     # a fresh `bench_lessons` next to $BENCH_DATABASE_URL
 
 Starts gunicorn with the production settings (training_app/ops/gunicorn_config.py) on
@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.pg import fresh_database
+from training_app.ops import gunicorn_config
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_P95_MS = 200.0
@@ -360,7 +361,7 @@ def fmt(s: dict[str, float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add = parser.add_argument
-    add("--workers", type=int, default=4)
+    add("--workers", type=int, default=gunicorn_config.workers, help="default: production's")
     add("--sessions", type=int, default=50)
     add("--pupils", type=int, default=35)
     add("--single-runs", type=int, default=5, help="one-session bursts to time")

@@ -49,6 +49,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bench.pg import fresh_database
+from training_app.ops import gunicorn_config
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA = ROOT / "bench" / "wrk" / "replay.lua"
@@ -1083,8 +1084,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="10 s storm, 5 s phases")
     parser.add_argument("--only", choices=["sqlite", "postgresql"], default=None)
     # The production settings (training_app/ops/gunicorn_config.py): synchronous workers,
-    # two per core. The other worker classes are there to compare (bench/README.md).
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    # one per core. The other counts and worker classes are there to compare (bench/README.md).
+    parser.add_argument(
+        "--workers", type=int, default=gunicorn_config.workers, help="default: production's"
+    )
     parser.add_argument(
         "--worker-class", default="", choices=["", "sync", "gthread"], help="default: production's"
     )

@@ -18,9 +18,13 @@ from __future__ import annotations
 
 import os
 
-# The work is Python on the CPU between short database waits: two processes per core keep
-# the cores busy while one waits, without the memory of more.
-workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1)))
+# One process per core. The work is Python on the CPU between short database waits, and a
+# second process per core cost more than it gained: on the INSET-morning load each request
+# took about half as much CPU again (two processes taking turns on a core evict each other's
+# caches), and pages per second fell by a third or more, class-lesson answers too
+# (bench/README.md). Where the database is far away (each query a millisecond or more), or
+# requests wait on other services, raise WEB_CONCURRENCY and measure with `make bench`.
+workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 1))
 worker_class = "sync"
 # Room for a school's whole staff arriving at once: they queue rather than being refused.
 backlog = 2048
