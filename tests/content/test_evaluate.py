@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
+
 import pytest
 
 from tests.content.conftest import Build, quiz
@@ -15,9 +18,11 @@ from training_app.content import (
     rule_ids,
     score,
 )
-from training_app.rules import LocalProtocol, action_rule
+from training_app.rules import DEFAULT_PROTOCOL, LocalProtocol, action_rule
 
 POWER_OFF = LocalProtocol(device_power="power_off")
+# The module, not the function `training_app.content.evaluate` that shadows its name.
+evaluate_module = importlib.import_module("training_app.content.evaluate")
 
 
 @pytest.fixture
@@ -233,3 +238,20 @@ def test_follow_path_rejects_answers_after_the_end(quiz_: Quiz) -> None:
     path = ["report", "yes", "u18", "flight", ["adult"], "police", "extra"]
     with pytest.raises(AnswerError, match="1 answer"):
         follow_path(quiz_, path)
+
+
+def test_a_judged_answer_is_remembered_for_that_node_only(quiz_: Quiz) -> None:
+    # The engine is pure, so each (node, answer, protocol) is judged once per process; a
+    # node object from a reloaded library must never be given another node's verdict.
+    node = quiz_.nodes["device"]
+    first = evaluate(node, ["flight"])
+    assert evaluate(node, ["flight"]) is first
+    assert evaluate(node, ["flight"], POWER_OFF).correct is False
+    twin = dataclasses.replace(node)
+    stale = dataclasses.replace(first, correct=False)
+    evaluate_module._JUDGED.put((id(twin), ("flight",), DEFAULT_PROTOCOL), (node, stale))
+    assert evaluate(twin, ["flight"]).correct is True
+    with pytest.raises(AnswerError):
+        evaluate(node, ["no-such-choice"])
+    with pytest.raises(AnswerError):
+        evaluate(node, ["no-such-choice"])  # refusals are not remembered

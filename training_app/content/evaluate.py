@@ -9,6 +9,7 @@ from typing import Any
 
 from training_app.content.graph import next_node_id
 from training_app.content.model import END, Node, Quiz
+from training_app.memo import BoundedMemo
 from training_app.rules import (
     DEFAULT_PROTOCOL,
     Decision,
@@ -146,11 +147,31 @@ def _check_selection(node: Node, selected: tuple[str, ...]) -> None:
         raise AnswerError(f"node '{node.id}' takes exactly one choice")
 
 
+# Judged answers, by (node, selection, protocol). The engine is pure and a quiz has few
+# distinct answers, so each is worked out once per process: a finished quiz is scored by
+# re-judging every answer on its path, which was most of the final answer's time
+# (bench/README.md). Keyed by the node's id() with the node kept beside the verdict, so a
+# reloaded library (a new node at a reused address) can never be served an old verdict.
+_JUDGED: BoundedMemo[tuple[int, tuple[str, ...], LocalProtocol], tuple[Node, Evaluation]] = (
+    BoundedMemo(4096)
+)
+
+
 def evaluate(
     node: Node, selected_choice_ids: Sequence[str], protocol: LocalProtocol = DEFAULT_PROTOCOL
 ) -> Evaluation:
     """Judge one answer at a question node; AnswerError if it does not fit the node."""
     selected = tuple(selected_choice_ids)
+    key = (id(node), selected, protocol)
+    found = _JUDGED.get(key)
+    if found is not None and found[0] is node:
+        return found[1]
+    result = _judge(node, selected, protocol)
+    _JUDGED.put(key, (node, result))
+    return result
+
+
+def _judge(node: Node, selected: tuple[str, ...], protocol: LocalProtocol) -> Evaluation:
     _check_selection(node, selected)
     if node.kind == "action":
         correct, why = _action_key(node, protocol)
