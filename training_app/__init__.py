@@ -37,7 +37,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from training_app import cookies, database, mail, navigation, security
+    from training_app import cookies, csrf_tokens, database, mail, navigation, security
     from training_app.extensions import csrf, db, limiter, migrate
 
     cookies.init_app(app)
@@ -47,6 +47,7 @@ def _init_extensions(app: Flask) -> None:
         app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True
     )
     csrf.init_app(app)
+    csrf_tokens.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
     mail.init_app(app)
