@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, literal_column, select, true, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -109,6 +110,16 @@ _ADVANCE_PAGES = (
     )
     .values(pages_seen=bindparam("seen_page"))
 )
+# On PostgreSQL the same UPDATE also turns off `synchronous_commit` for its transaction
+# (set_config(..., true) is SET LOCAL), in the same round trip: every round trip of a page
+# view costs the database server time on the same cores. The setting is a condition of the
+# UPDATE, so whenever the row is written it has been applied (if no row matches, nothing is
+# written and the commit has nothing to wait for anyway).
+_NO_WAIT = select(
+    # Constants in the SQL text, not parameters: the statement says what it does in logs.
+    func.set_config(literal_column("'synchronous_commit'"), literal_column("'off'"), true())
+).scalar_subquery()
+_ADVANCE_PAGES_NO_WAIT = _ADVANCE_PAGES.where(_NO_WAIT.is_not(None))
 
 
 def record_page_seen(attempt: Attempt, page_number: int) -> None:
@@ -120,10 +131,12 @@ def record_page_seen(attempt: Attempt, page_number: int) -> None:
     a page view's time when a school's staff read at once (bench/README.md).
     """
     if attempt.status == IN_PROGRESS and page_number > attempt.pages_seen:
-        if db.session.get_bind().dialect.name == "postgresql":
-            db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+        postgres = db.session.get_bind().dialect.name == "postgresql"
         # One conditional UPDATE: two devices reading at once can only move it forwards.
-        db.session.execute(_ADVANCE_PAGES, {"seen_attempt": attempt.id, "seen_page": page_number})
+        db.session.execute(
+            _ADVANCE_PAGES_NO_WAIT if postgres else _ADVANCE_PAGES,
+            {"seen_attempt": attempt.id, "seen_page": page_number},
+        )
         db.session.commit()
 
 
@@ -162,6 +175,23 @@ _CLAIM_STEP = (
     .values(next_step=bindparam("then_step"), current_node=bindparam("then_node"))
 )
 _RECORD_ANSWER = insert(Answer.__table__)
+# On PostgreSQL both in one statement (one round trip): the INSERT takes its row from the
+# claim's RETURNING, so it inserts (and returns) nothing unless the claim matched. SQLite
+# has no UPDATE in a WITH clause, and there a statement is a function call, not a round trip.
+_answers = Answer.__table__
+_CLAIMED = _CLAIM_STEP.returning(_attempts.c.id).cte("claimed")
+_ANSWER_FIELDS = ("step", "node_id", "choice_ids", "correct", "weight", "rule_ids", "answered_at")
+_CLAIM_AND_RECORD = (
+    insert(_answers)
+    .from_select(
+        ["attempt_id", *_ANSWER_FIELDS],
+        select(
+            _CLAIMED.c.id,
+            *(bindparam(name, type_=_answers.c[name].type) for name in _ANSWER_FIELDS),
+        ),
+    )
+    .returning(_answers.c.id)
+)
 _ANSWER_AT_STEP = select(Answer.id).where(
     Answer.attempt_id == bindparam("attempt_id"), Answer.step == bindparam("step")
 )
@@ -192,34 +222,28 @@ def submit_answer(
     # The claim: the attempt moves on only if it still stands at this step and node. Of
     # any number of identical requests at once exactly one matches (the database orders
     # the writes to one row on both SQLite and PostgreSQL); the rest find it moved on.
+    claim = {
+        "claim_attempt": attempt_id,
+        "claim_step": step,
+        "claim_node": node_id,
+        "then_step": step + 1,
+        "then_node": None if following == END else following,
+    }
+    answer = {
+        "attempt_id": attempt_id,
+        "step": step,
+        "node_id": node_id,
+        "choice_ids": list(choice_ids),
+        "correct": None if result is None else result.correct,
+        "weight": float(node.weight) if node.is_question else 0.0,
+        "rule_ids": list(result.missed_rule_ids if result else ()),
+        "answered_at": utcnow(),
+    }
     conn = db.session.connection()
-    claimed = conn.execute(
-        _CLAIM_STEP,
-        {
-            "claim_attempt": attempt_id,
-            "claim_step": step,
-            "claim_node": node_id,
-            "then_step": step + 1,
-            "then_node": None if following == END else following,
-        },
-    )
-    if claimed.rowcount != 1:
-        db.session.rollback()
-        return _unclaimed(attempt_id, step)
     try:
-        conn.execute(
-            _RECORD_ANSWER,
-            {
-                "attempt_id": attempt_id,
-                "step": step,
-                "node_id": node_id,
-                "choice_ids": list(choice_ids),
-                "correct": None if result is None else result.correct,
-                "weight": float(node.weight) if node.is_question else 0.0,
-                "rule_ids": list(result.missed_rule_ids if result else ()),
-                "answered_at": utcnow(),
-            },
-        )
+        if not _claim_and_record(conn, claim, answer):
+            db.session.rollback()
+            return _unclaimed(attempt_id, step)
         if following == END:
             _finish(conn, attempt, quiz, protocol)
         db.session.commit()
@@ -230,6 +254,16 @@ def submit_answer(
         return _unclaimed(attempt_id, step)
     # The commit expired the attempt: a caller that reads it gets the state as stored.
     return Submission(True, attempt, step)
+
+
+def _claim_and_record(conn: Connection, claim: dict[str, Any], answer: dict[str, Any]) -> bool:
+    """Claim the step and record the answer; False if the step was no longer there to claim."""
+    if conn.dialect.name == "postgresql":
+        return conn.execute(_CLAIM_AND_RECORD, claim | answer).first() is not None
+    if conn.execute(_CLAIM_STEP, claim).rowcount != 1:
+        return False
+    conn.execute(_RECORD_ANSWER, answer)
+    return True
 
 
 def _unclaimed(attempt_id: int, step: int) -> Submission:
