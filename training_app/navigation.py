@@ -97,7 +97,9 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _nav() -> dict[str, Any]:
+        # The person, not the `current_user` proxy: each predicate reads several of their
+        # attributes, and every read through the proxy looks the person up again.
         return {
-            "nav_links": lambda: nav_links(app, current_user),
+            "nav_links": lambda: nav_links(app, current_user._get_current_object()),
             "layout_url": lambda endpoint, **values: cached_url(app, endpoint, **values),
         }

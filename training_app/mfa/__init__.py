@@ -31,7 +31,7 @@ def init_app(app: Flask) -> None:
             return None
         from training_app.mfa.services import is_enrolled, is_required
 
-        user = current_user
+        user = current_user._get_current_object()  # one look-up, not one per attribute
         if user.is_authenticated and is_required(user) and not is_enrolled(user.id):
             return redirect(url_for("mfa.setup"))
         return None
