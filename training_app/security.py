@@ -23,6 +23,19 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Security headers on every response (unless the view set its own).
+_ALWAYS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+)
+# Behind HTTPS (production's secure cookies), browsers are also told to keep to it.
+_SECURE = (*_ALWAYS, ("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+
+
 class DatabaseIdConverter(IntegerConverter):
     """`<int:...>` in a URL, no larger than the id columns hold (PostgreSQL `integer`).
 
@@ -57,20 +70,17 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
+        # Added where the view has not set its own. Checked against the names present, not
+        # with Headers.setdefault, which raises and catches an exception for each missing
+        # header (eight per response).
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        headers.setdefault(
-            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
-        )
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        present = {name.lower() for name, _ in headers.items()}
+        for name, value in _ALWAYS if not app.config.get("SESSION_COOKIE_SECURE") else _SECURE:
+            if name.lower() not in present:
+                headers.add(name, value)
         # Pages about people and their records must not sit in shared caches or history.
         # Every page gets this, signed in or not: checking would load the user from the
         # database, which may be what just failed.
-        if request.endpoint != "static":
-            headers.setdefault("Cache-Control", "no-store")
+        if request.endpoint != "static" and "cache-control" not in present:
+            headers.add("Cache-Control", "no-store")
         return response
