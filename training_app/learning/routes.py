@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
@@ -43,7 +45,13 @@ _ATTEMPT_BY_ID = (
 
 
 def _own_attempt(module: Module, attempt_id: int) -> Attempt:
-    attempt = db.session.scalars(_ATTEMPT_BY_ID, {"attempt_id": attempt_id}).first()
+    return _owned(module, db.session.scalars(_ATTEMPT_BY_ID, {"attempt_id": attempt_id}).first())
+
+
+A = TypeVar("A", Attempt, services.ReadingPosition)
+
+
+def _owned(module: Module, attempt: A | None) -> A:
     # Someone else's attempt is simply not found: ids reveal nothing.
     if attempt is None or attempt.user_id != current_user.id or attempt.module_id != module.id:
         abort(404)
@@ -96,7 +104,7 @@ def start(module_id: str) -> ResponseReturnValue:
 def page(module_id: str, attempt_id: int, number: int) -> ResponseReturnValue:
     """One page of the module's scenario content."""
     module = _module(module_id)
-    attempt = _own_attempt(module, attempt_id)
+    attempt = _owned(module, services.reading_position(attempt_id))
     if not 1 <= number <= len(module.pages):
         abort(404)
     protocol = services.attempt_protocol(attempt)
@@ -111,8 +119,8 @@ def page(module_id: str, attempt_id: int, number: int) -> ResponseReturnValue:
         # Only the last page has a form (the button that starts the quiz).
         form=StartForm() if number == len(module.pages) else None,
     )
-    # Recorded after rendering: the commit expires the attempt and the signed-in user, and
-    # the page would otherwise load both again (two queries on every new page read).
+    # Recorded after rendering: the commit expires the signed-in user, and the page would
+    # otherwise load them again (a query more on every new page read).
     services.record_page_seen(attempt, number)
     return html
 
