@@ -48,10 +48,10 @@ def _own_attempt(module: Module, attempt_id: int) -> Attempt:
     return _owned(module, db.session.scalars(_ATTEMPT_BY_ID, {"attempt_id": attempt_id}).first())
 
 
-A = TypeVar("A", Attempt, services.ReadingPosition)
+AttemptLike = TypeVar("AttemptLike", Attempt, services.ReadingPosition)
 
 
-def _owned(module: Module, attempt: A | None) -> A:
+def _owned(module: Module, attempt: AttemptLike | None) -> AttemptLike:
     # Someone else's attempt is simply not found: ids reveal nothing.
     if attempt is None or attempt.user_id != current_user.id or attempt.module_id != module.id:
         abort(404)
