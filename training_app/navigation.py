@@ -12,6 +12,8 @@ from typing import Any
 
 from flask import Flask, request, url_for
 
+from training_app.memo import BoundedMemo
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -67,13 +69,14 @@ _MAX_CACHED_URLS = 20_000
 
 def cached_url(app: Flask, endpoint: str, **values: Any) -> str:
     """`url_for(endpoint, **values)` for a URL that is the same on every request."""
-    cache: dict[tuple[Any, ...], str] = app.extensions.setdefault("cached_urls", {})
+    cache: BoundedMemo[tuple[Any, ...], str] = app.extensions.setdefault(
+        "cached_urls", BoundedMemo(_MAX_CACHED_URLS)
+    )
     key = (request.script_root, endpoint, *sorted(values.items()))
     url = cache.get(key)
     if url is None:
-        if len(cache) >= _MAX_CACHED_URLS:
-            cache.clear()
-        url = cache[key] = url_for(endpoint, **values)
+        url = url_for(endpoint, **values)
+        cache.put(key, url)
     return url
 
 

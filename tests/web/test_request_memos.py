@@ -23,8 +23,16 @@ def _token(client, url: str = "/") -> str:
     return found.group(1)
 
 
-def _clock_at(monkeypatch, moment: float) -> None:
-    monkeypatch.setattr(time, "time", lambda: moment)
+def _signed_in_at_a_frozen_moment(client, make_user, monkeypatch):
+    """Sign someone in and stop the clock: the first page's token, and `at(s)` to move on."""
+    sign_in(client, make_user().email)
+    now = time.time()
+
+    def at(seconds: float) -> None:
+        monkeypatch.setattr(time, "time", lambda: now + seconds)
+
+    at(0)
+    return _token(client), at
 
 
 def test_bounded_memo_starts_again_when_full():
@@ -86,14 +94,10 @@ def test_a_cookie_holding_a_list_is_checked_every_time(app):
 def test_a_signed_csrf_token_is_reused_for_a_minute_then_signed_again(
     app, client, make_user, monkeypatch
 ):
-    user = make_user()
-    sign_in(client, user.email)
-    now = time.time()
-    _clock_at(monkeypatch, now)
-    first = _token(client)
-    _clock_at(monkeypatch, now + 30)
+    first, at = _signed_in_at_a_frozen_moment(client, make_user, monkeypatch)
+    at(30)
     assert _token(client) == first
-    _clock_at(monkeypatch, now + 61)
+    at(61)
     again = _token(client)
     assert again != first  # a new signature, with a new timestamp
     # Either is a valid token for this session: sign out with the reused one.
@@ -116,15 +120,11 @@ def test_a_reused_token_is_never_another_sessions(app, make_user):
 def test_a_reused_token_still_expires_from_when_it_was_signed(app, client, make_user, monkeypatch):
     # Reuse makes a token at most a minute older; its age still counts from its signing.
     app.config["WTF_CSRF_TIME_LIMIT"] = 100
-    user = make_user()
-    sign_in(client, user.email)
-    now = time.time()
-    _clock_at(monkeypatch, now)
-    token = _token(client)
-    _clock_at(monkeypatch, now + 59)
+    token, at = _signed_in_at_a_frozen_moment(client, make_user, monkeypatch)
+    at(59)
     assert _token(client) == token  # shown again 59 s later...
-    _clock_at(monkeypatch, now + 99)  # ...valid for 100 s from signing...
+    at(99)  # ...valid for 100 s from signing...
     started = client.post("/learn/first-responder/start", data={"csrf_token": token})
     assert started.status_code == 302
-    _clock_at(monkeypatch, now + 101)  # ...and not a moment more
+    at(101)  # ...and not a moment more
     assert client.post("/sign-out", data={"csrf_token": token}).status_code == 400

@@ -47,11 +47,16 @@ class ReadingPosition(Protocol):
     protocol: dict[str, Any]
 
 
+# The learner's hot statements are Core statements on the tables, built once: no
+# per-request statement building and no ORM unit of work (bench/README.md).
+_attempts = Attempt.__table__
+_answers = Answer.__table__
+
 # A reading page is the most requested page of all and needs six columns of the attempt:
 # a Core row costs about a third of loading the ORM object (bench/README.md).
 _READING_POSITION = select(
-    Attempt.__table__.c["id", "user_id", "module_id", "status", "pages_seen", "protocol"]
-).where(Attempt.__table__.c.id == bindparam("attempt_id"))
+    _attempts.c["id", "user_id", "module_id", "status", "pages_seen", "protocol"]
+).where(_attempts.c.id == bindparam("attempt_id"))
 
 
 def reading_position(attempt_id: int) -> ReadingPosition | None:
@@ -122,9 +127,7 @@ def has_finished_before(user_id: int, module_id: str) -> bool:
     return found is not None
 
 
-# The hot writes (page progress, answers) are Core statements on the tables, built once:
-# no per-request statement building and no ORM unit of work (bench/README.md).
-_attempts = Attempt.__table__
+# Page progress: one conditional UPDATE (two devices reading at once only move it forwards).
 _ADVANCE_PAGES = (
     update(_attempts)
     .where(
@@ -198,11 +201,10 @@ _CLAIM_STEP = (
     )
     .values(next_step=bindparam("then_step"), current_node=bindparam("then_node"))
 )
-_RECORD_ANSWER = insert(Answer.__table__)
+_RECORD_ANSWER = insert(_answers)
 # On PostgreSQL both in one statement (one round trip): the INSERT takes its row from the
 # claim's RETURNING, so it inserts (and returns) nothing unless the claim matched. SQLite
 # has no UPDATE in a WITH clause, and there a statement is a function call, not a round trip.
-_answers = Answer.__table__
 _CLAIMED = _CLAIM_STEP.returning(_attempts.c.id).cte("claimed")
 _ANSWER_FIELDS = ("step", "node_id", "choice_ids", "correct", "weight", "rule_ids", "answered_at")
 _CLAIM_AND_RECORD = (
