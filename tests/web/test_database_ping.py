@@ -1,37 +1,81 @@
 """The PostgreSQL connection check that replaces SQLAlchemy's pre-ping (training_app/database.py).
 
 Recovery after a real restart is shown in tests/faults/test_postgres_restart.py; these show
-the check's two promises on a live connection: a pooled connection arrives inside its
-transaction (the check was its BEGIN), and switching it to autocommit still works.
+the check's promises on live connections, watched from a second connection through
+pg_stat_activity (which names the last statement each backend received): a connection
+back from the pool a moment ago is taken without a round trip; one the server ended while
+it was pooled is replaced; one pooled for a while is pinged first.
 """
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import sqlalchemy as sa
 
+from training_app import database
 from training_app.extensions import db
+
+_LAST_STATEMENT = sa.text("SELECT query FROM pg_stat_activity WHERE pid = :pid")
 
 
 def _postgresql_engine(app):
     with app.app_context():
         engine = db.engine
     if engine.dialect.name != "postgresql":
-        pytest.skip("the BEGIN check applies to PostgreSQL only")
+        pytest.skip("the connection check applies to PostgreSQL only")
+    assert engine.pool._pre_ping is False  # the check replaces it
     return engine
 
 
-def test_a_checked_out_connection_is_already_in_its_transaction(app):
-    from psycopg import pq
-
-    engine = _postgresql_engine(app)
-    assert engine.pool._pre_ping is False  # the check below replaces it
+def _backend_of(engine) -> int:
+    """Use a pooled connection once; return the PostgreSQL process behind it."""
     with engine.connect() as conn:
-        raw = conn.connection.dbapi_connection
-        assert raw.pgconn.transaction_status == pq.TransactionStatus.INTRANS
-        # The first query runs inside it: psycopg opens no second transaction.
-        assert conn.execute(sa.text("SELECT 1")).scalar_one() == 1
-        assert raw.pgconn.transaction_status == pq.TransactionStatus.INTRANS
+        return conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+
+
+def _watcher(engine) -> sa.Engine:
+    """Connections of their own, never the pooled ones being watched."""
+    return sa.create_engine(engine.url, poolclass=sa.pool.NullPool)
+
+
+def _last_statement_of(engine, pid: int) -> str | None:
+    with _watcher(engine).connect() as conn:
+        return conn.execute(_LAST_STATEMENT, {"pid": pid}).scalar()
+
+
+def test_a_connection_back_from_the_pool_is_taken_without_a_round_trip(app):
+    engine = _postgresql_engine(app)
+    pid = _backend_of(engine)
+    before = _last_statement_of(engine, pid)
+    assert before == "ROLLBACK"  # the pool's reset as the connection came back
+    with engine.connect() as conn:
+        assert conn.connection.dbapi_connection.info.backend_pid == pid
+        # The checkout sent nothing: the backend's last statement is still that one.
+        assert _last_statement_of(engine, pid) == before
+
+
+def test_a_connection_the_server_ended_while_pooled_is_replaced(app):
+    engine = _postgresql_engine(app)
+    pid = _backend_of(engine)
+    with _watcher(engine).connect() as other:
+        assert other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
+        for _ in range(100):  # the backend exits just after the call returns
+            if not other.execute(_LAST_STATEMENT, {"pid": pid}).first():
+                break
+            time.sleep(0.05)
+    # No error reaches the caller: the pool discards the dead connection and connects afresh.
+    assert _backend_of(engine) != pid
+
+
+def test_a_connection_pooled_for_a_while_is_pinged_first(app, monkeypatch):
+    engine = _postgresql_engine(app)
+    pid = _backend_of(engine)
+    monkeypatch.setattr(database, "QUIET_SECONDS", 0.0)
+    with engine.connect() as conn:
+        assert conn.connection.dbapi_connection.info.backend_pid == pid  # alive: kept
+        assert _last_statement_of(engine, pid) == ""  # the ping: an empty query
 
 
 def test_a_connection_can_still_switch_to_autocommit(app):

@@ -9,13 +9,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
 from tests.conftest import csrf_from
-from tests.web.test_learning import MODULE, _attempt, _quiz, _start, right
+from tests.web.test_learning import MODULE, _attempt, _form_state, _quiz, _start, right
+from training_app.content.graph import next_node_id
+from training_app.content.model import END
 from training_app.extensions import db
+from training_app.learning.models import Completion
 
 
 @contextmanager
@@ -104,3 +109,74 @@ def test_page_progress_alone_skips_the_wait_for_the_disk_on_postgresql(app, logi
         assert "UPDATE attempts SET" in answer[-1] and "INSERT INTO answers" in answer[-1]
     else:
         assert writes == ["UPDATE attempts SET", "INSERT INTO answers"], answer
+
+
+@contextmanager
+def transaction_states(app: Flask) -> Iterator[list[tuple[str, bool]]]:
+    """(statement, whether it ran inside a transaction) for every PostgreSQL statement sent."""
+    from psycopg import pq
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs in-process: every request keeps its transaction there")
+    seen: list[tuple[str, bool]] = []
+
+    def listen(conn: sa.Connection, cursor: object, statement: str, *args: object) -> None:
+        dbapi_connection: Any = conn.connection.dbapi_connection
+        # Without autocommit psycopg sends BEGIN itself just before the first statement.
+        inside = (
+            not dbapi_connection.autocommit
+            or dbapi_connection.pgconn.transaction_status != pq.TransactionStatus.IDLE
+        )
+        seen.append((" ".join(statement.split()), inside))
+
+    sa.event.listen(engine, "before_cursor_execute", listen)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listen)
+
+
+def test_a_learners_reading_and_answers_run_statement_at_a_time_on_postgresql(app, login_as, world):
+    client = login_as("staff")
+    _start(client)
+    attempt = _attempt(app, world.users["staff"].id)
+    quiz_url = f"/learn/{MODULE}/attempts/{attempt.id}/quiz"
+    with transaction_states(app) as reading:
+        assert client.get(f"/learn/{MODULE}/attempts/{attempt.id}/pages/2").status_code == 200
+    # The session, the attempt and the page's UPDATE: each its own transaction, so no
+    # BEGIN and no COMMIT travel to the server.
+    assert len(reading) == 3 and not any(inside for _, inside in reading), reading
+    token = csrf_from(client, f"/learn/{MODULE}/attempts/{attempt.id}/pages/1")
+    client.post(quiz_url, data={"csrf_token": token, "skip_reading": "y"})
+    quiz = _quiz(app)
+    for _ in range(50):
+        html = client.get(quiz_url).get_data(as_text=True)
+        step, node_id, token = _form_state(html)
+        node = quiz.nodes[node_id]
+        choice = right(node) if node.is_question else []
+        data = {"csrf_token": token, "step": step, "node": node_id, "choice": choice}
+        last = next_node_id(node, tuple(choice)) == END
+        with transaction_states(app) as answering:
+            response = client.post(f"/learn/{MODULE}/attempts/{attempt.id}/answer", data=data)
+        assert response.status_code == 302
+        writes = [(s.split()[0], inside) for s, inside in answering if not s.startswith("SELECT")]
+        if not last:
+            # One statement claims the step and records the answer: atomic by itself.
+            assert writes == [("WITH", False)], answering
+            continue
+        # The last answer and the attempt's close (and its completion) stand or fall together.
+        assert writes == [("BEGIN", False), ("WITH", True), ("UPDATE", True), ("INSERT", True)]
+        break
+    else:
+        raise AssertionError("quiz never ended")
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Completion.id))) == 1
+
+
+def test_other_requests_keep_their_transaction_on_postgresql(app, login_as):
+    client = login_as("staff")
+    with transaction_states(app) as home:
+        assert client.get("/").status_code == 200
+    assert home and all(inside for _, inside in home), home

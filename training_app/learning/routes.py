@@ -12,6 +12,7 @@ from sqlalchemy.orm import lazyload
 
 from training_app.content.guidance import passage
 from training_app.content.model import Module, Node, Quiz
+from training_app.database import statement_at_a_time
 from training_app.extensions import db
 from training_app.learning import catalogue, policy, services
 from training_app.learning.forms import StartForm, StepForm, answer_form_for
@@ -19,6 +20,11 @@ from training_app.learning.models import IN_PROGRESS, Attempt
 from training_app.learning.progress import quiz_progress
 
 bp = Blueprint("learning", __name__, url_prefix="/learn")
+
+# The learner's views below run statement at a time on PostgreSQL (training_app/database.py):
+# each reads a few rows and writes at most one statement, except the final answer, which
+# opens its own transaction (services.submit_answer). Starting an attempt writes more, and
+# is one request a module, so it keeps its transaction.
 
 
 def _module(module_id: str) -> Module:
@@ -68,6 +74,7 @@ def _where_to_resume(module: Module, attempt: Attempt) -> str:
 
 
 @bp.route("/<module_id>")
+@statement_at_a_time
 @login_required
 def overview(module_id: str) -> ResponseReturnValue:
     """What the module covers, where you are with it, and the button to start or resume."""
@@ -100,6 +107,7 @@ def start(module_id: str) -> ResponseReturnValue:
 
 
 @bp.route("/<module_id>/attempts/<int:attempt_id>/pages/<int:number>")
+@statement_at_a_time
 @login_required
 def page(module_id: str, attempt_id: int, number: int) -> ResponseReturnValue:
     """One page of the module's scenario content."""
@@ -141,6 +149,7 @@ def _question_page(
 
 
 @bp.route("/<module_id>/attempts/<int:attempt_id>/quiz", methods=["GET", "POST"])
+@statement_at_a_time
 @login_required
 def quiz(module_id: str, attempt_id: int) -> ResponseReturnValue:
     """GET: the question awaiting an answer. POST: begin the quiz after the last page."""
@@ -159,6 +168,7 @@ def quiz(module_id: str, attempt_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<module_id>/attempts/<int:attempt_id>/answer", methods=["POST"])
+@statement_at_a_time
 @login_required
 def answer(module_id: str, attempt_id: int) -> ResponseReturnValue:
     """Record an answer once, then show its feedback (replays show the same feedback)."""
@@ -204,6 +214,7 @@ def answer(module_id: str, attempt_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<module_id>/attempts/<int:attempt_id>/steps/<int:step>")
+@statement_at_a_time
 @login_required
 def feedback(module_id: str, attempt_id: int, step: int) -> ResponseReturnValue:
     """Feedback on one answered question: right or not, and why, with the guidance."""
@@ -232,6 +243,7 @@ def feedback(module_id: str, attempt_id: int, step: int) -> ResponseReturnValue:
 
 
 @bp.route("/<module_id>/attempts/<int:attempt_id>/result")
+@statement_at_a_time
 @login_required
 def result(module_id: str, attempt_id: int) -> ResponseReturnValue:
     """The score, pass or not, and the rules to revisit."""

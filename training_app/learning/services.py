@@ -19,6 +19,7 @@ from training_app.auth.models import User
 from training_app.content.evaluate import AnswerError, Evaluation, evaluate, score
 from training_app.content.graph import next_node_id
 from training_app.content.model import END, Module, Quiz
+from training_app.database import begin_atomic
 from training_app.extensions import db
 from training_app.learning import policy
 from training_app.learning.models import (
@@ -266,6 +267,9 @@ def submit_answer(
         "answered_at": utcnow(),
     }
     conn = db.session.connection()
+    if following == END:
+        # Recording the last answer and closing the attempt stand or fall together.
+        begin_atomic(conn)
     try:
         if not _claim_and_record(conn, claim, answer):
             db.session.rollback()
