@@ -216,8 +216,10 @@ def test_someone_elses_attempt_is_not_found(app, login_as, world):
     _start(staff)
     attempt = _attempt(app, world.users["staff"].id)
     other = login_as("dsl")
-    for path in ("pages/1", "quiz", "result", "steps/1"):
+    for path in ("pages/1", "pages/3", "quiz", "result", "steps/1"):
         assert other.get(f"/learn/{MODULE}/attempts/{attempt.id}/{path}").status_code == 404
+    # Nor does their reading move it (on PostgreSQL the read and the advance are one statement).
+    assert _attempt(app, world.users["staff"].id).pages_seen == attempt.pages_seen
 
 
 def test_unknown_module_and_page(login_as):

@@ -112,9 +112,14 @@ def start(module_id: str) -> ResponseReturnValue:
 def page(module_id: str, attempt_id: int, number: int) -> ResponseReturnValue:
     """One page of the module's scenario content."""
     module = _module(module_id)
-    attempt = _owned(module, services.reading_position(attempt_id))
     if not 1 <= number <= len(module.pages):
         abort(404)
+    attempt = _owned(
+        module,
+        services.reading_position(
+            attempt_id, reader_id=current_user.id, module_id=module.id, page_number=number
+        ),
+    )
     protocol = services.attempt_protocol(attempt)
     current = module.pages[number - 1]
     html = render_template(

@@ -60,12 +60,6 @@ _READING_POSITION = select(
 ).where(_attempts.c.id == bindparam("attempt_id"))
 
 
-def reading_position(attempt_id: int) -> ReadingPosition | None:
-    """The attempt as a reading page needs it (anyone's: the caller checks the owner)."""
-    row = db.session.execute(_READING_POSITION, {"attempt_id": attempt_id}).first()
-    return cast(ReadingPosition | None, row)
-
-
 def attempt_protocol(attempt: ReadingPosition | Attempt) -> LocalProtocol:
     """The local protocol an attempt is judged under (fixed when it started)."""
     return parse_protocol(attempt.protocol)
@@ -150,21 +144,62 @@ _NO_WAIT = select(
 _ADVANCE_PAGES_NO_WAIT = _ADVANCE_PAGES.where(_NO_WAIT.is_not(None))
 
 
+# On PostgreSQL a reading page reads its attempt and records its progress in one statement
+# (one round trip of the two the page then costs, with the signed-in session): the UPDATE
+# runs as a data-modifying WITH, which PostgreSQL always runs to completion, and the SELECT
+# sees the attempt as it stood before it, as the page renders it. Only the reader's own
+# attempt at this module moves; anyone else's is read unchanged for the route to refuse.
+_READ_AND_ADVANCE = _READING_POSITION.add_cte(
+    _ADVANCE_PAGES_NO_WAIT.where(
+        _attempts.c.user_id == bindparam("reader"),
+        _attempts.c.module_id == bindparam("reading_module"),
+    ).cte("advanced")
+)
+
+
+def _postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def reading_position(
+    attempt_id: int, *, reader_id: int, module_id: str, page_number: int
+) -> ReadingPosition | None:
+    """The attempt as a reading page needs it (anyone's: the caller checks the owner).
+
+    On PostgreSQL the same statement records `page_number` as read, if the attempt is the
+    reader's own at this module (`record_page_seen` then has nothing left to send).
+    """
+    if _postgres():
+        row = db.session.execute(
+            _READ_AND_ADVANCE,
+            {
+                "attempt_id": attempt_id,
+                "seen_attempt": attempt_id,
+                "seen_page": page_number,
+                "reader": reader_id,
+                "reading_module": module_id,
+            },
+        ).first()
+    else:
+        row = db.session.execute(_READING_POSITION, {"attempt_id": attempt_id}).first()
+    return cast(ReadingPosition | None, row)
+
+
 def record_page_seen(attempt: ReadingPosition, page_number: int) -> None:
     """Remember the furthest page read, so another device resumes there.
 
     Only a resume position, so on PostgreSQL its commit does not wait for the disk
     (`synchronous_commit` off for this one transaction): a crash can lose the last moment of
     reading progress, never an answer or a completion, and the wait for the disk was most of
-    a page view's time when a school's staff read at once (bench/README.md).
+    a page view's time when a school's staff read at once (bench/README.md). There
+    `reading_position` has recorded it already.
     """
     if attempt.status == IN_PROGRESS and page_number > attempt.pages_seen:
-        postgres = db.session.get_bind().dialect.name == "postgresql"
-        # One conditional UPDATE: two devices reading at once can only move it forwards.
-        db.session.execute(
-            _ADVANCE_PAGES_NO_WAIT if postgres else _ADVANCE_PAGES,
-            {"seen_attempt": attempt.id, "seen_page": page_number},
-        )
+        if not _postgres():
+            # One conditional UPDATE: two devices reading at once can only move it forwards.
+            db.session.execute(
+                _ADVANCE_PAGES, {"seen_attempt": attempt.id, "seen_page": page_number}
+            )
         db.session.commit()
 
 
