@@ -653,22 +653,10 @@ def wrk_rows(
     ]  # fmt: skip
 
 
-def inset_morning(
-    server: Server,
-    learners: Sequence[Learner],
-    steps: Sequence[Step],
-    pages: int,
-    seconds: float,
-    folder: Path,
-    app: Any,
-) -> list[Row]:
-    """Reading pages, then answering quiz steps, each on 100 connections against /healthz."""
-    from training_app.extensions import db
-    from training_app.learning.models import Answer, Attempt
-
-    asyncio.run(start_attempts(server.port, learners, begin_quiz=False))
+def reading_lists(learners: Sequence[Learner], pages: int) -> list[list[str]]:
+    """wrk's lists for reading: each connection's learners, every page of the module."""
     shares = [learners[i::CONNECTIONS] for i in range(CONNECTIONS)]
-    reading = [
+    return [
         [
             line(
                 "GET", f"/learn/{MODULE}/attempts/{p.attempt}/pages/{n}", p.browser.cookie, "", 200
@@ -678,10 +666,12 @@ def inset_morning(
         ]
         for share in shares
     ]
-    base_read, read = measure_pair(server, folder / "reading", seconds, reading, "cycle")
 
-    asyncio.run(start_attempts(server.port, learners, begin_quiz=True))
-    answering = [
+
+def answering_lists(learners: Sequence[Learner], steps: Sequence[Step]) -> list[list[str]]:
+    """wrk's lists for answering: each connection's learners, every step of the quiz."""
+    shares = [learners[i::CONNECTIONS] for i in range(CONNECTIONS)]
+    return [
         [
             line(
                 "POST",
@@ -696,6 +686,27 @@ def inset_morning(
         ]
         for share in shares
     ]
+
+
+def inset_morning(
+    server: Server,
+    learners: Sequence[Learner],
+    steps: Sequence[Step],
+    pages: int,
+    seconds: float,
+    folder: Path,
+    app: Any,
+) -> list[Row]:
+    """Reading pages, then answering quiz steps, each on 100 connections against /healthz."""
+    from training_app.extensions import db
+    from training_app.learning.models import Answer, Attempt
+
+    asyncio.run(start_attempts(server.port, learners, begin_quiz=False))
+    reading = reading_lists(learners, pages)
+    base_read, read = measure_pair(server, folder / "reading", seconds, reading, "cycle")
+
+    asyncio.run(start_attempts(server.port, learners, begin_quiz=True))
+    answering = answering_lists(learners, steps)
     base_answer, answer = measure_pair(server, folder / "answering", seconds, answering, "once")
     ids = [p.attempt for p in learners]
     with app.app_context():
