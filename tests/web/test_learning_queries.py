@@ -114,6 +114,26 @@ def test_page_progress_alone_skips_the_wait_for_the_disk_on_postgresql(app, logi
         assert writes == ["UPDATE attempts SET", "INSERT INTO answers"], answer
 
 
+def test_a_replayed_answer_writes_nothing_and_reads_three_rows(app, login_as, world):
+    client = login_as("staff")
+    _start(client, skip_reading="y")
+    attempt = _attempt(app, world.users["staff"].id)
+    token = csrf_from(client, f"/learn/{MODULE}/attempts/{attempt.id}/pages/1")
+    client.post(f"/learn/{MODULE}/attempts/{attempt.id}/quiz", data={"csrf_token": token})
+    html = client.get(f"/learn/{MODULE}/attempts/{attempt.id}/quiz").get_data(as_text=True)
+    node = _quiz(app).nodes[re.search(r'name="node" value="([^"]+)"', html)[1]]
+    form = {"csrf_token": token, "step": 1, "node": node.id, "choice": right(node)}
+    url = f"/learn/{MODULE}/attempts/{attempt.id}/answer"
+    assert client.post(url, data=form).status_code == 302
+    with statements(app) as replay:
+        response = client.post(url, data=form)  # a double click, or the back button
+    assert response.headers["Location"].endswith(f"/attempts/{attempt.id}/steps/1")
+    # The attempt had moved on when the replay read it: no claim that could only fail (and
+    # no transaction opened to roll it back), just the person, the attempt and the answer.
+    assert all(s.startswith("SELECT") for s in replay), replay
+    assert len(replay) == 3 and len(_reads(replay, "answers")) == 1, replay
+
+
 @contextmanager
 def transaction_states(app: Flask) -> Iterator[list[tuple[str, bool]]]:
     """(statement, whether it ran inside a transaction) for every PostgreSQL statement sent."""

@@ -275,6 +275,11 @@ def submit_answer(
     StaleAnswer. AnswerError: the choices do not fit the node (a tampered or broken form).
     """
     attempt_id = attempt.id
+    if attempt.status != IN_PROGRESS or attempt.next_step > step:
+        # Already moved on when this request read it (a replay, the back button, another
+        # tab): an attempt only moves forwards, so the claim could only fail. Answered
+        # without it: no write, no transaction to open and roll back.
+        return _answered_before(attempt, step)
     node = quiz.nodes[node_id]
     # Judged before anything is written: the engine is pure, and the protocol was fixed
     # when the attempt started.
@@ -332,13 +337,18 @@ def _claim_and_record(conn: Connection, claim: dict[str, Any], answer: dict[str,
 
 
 def _unclaimed(attempt_id: int, step: int) -> Submission:
-    """A replay of a recorded step (its feedback again), or a stale form (StaleAnswer)."""
+    """After a failed claim: the attempt as it now stands, then as `_answered_before`."""
     attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
     if attempt is None:
         raise LookupError(attempt_id)
-    already = db.session.scalar(_ANSWER_AT_STEP, {"attempt_id": attempt_id, "step": step})
+    return _answered_before(attempt, step)
+
+
+def _answered_before(attempt: Attempt, step: int) -> Submission:
+    """A replay of a recorded step (its feedback again), or a stale form (StaleAnswer)."""
+    already = db.session.scalar(_ANSWER_AT_STEP, {"attempt_id": attempt.id, "step": step})
     if already is None:
-        raise StaleAnswer(attempt_id)
+        raise StaleAnswer(attempt.id)
     return Submission(False, attempt, step)
 
 
