@@ -114,6 +114,10 @@ def test_blank_lines_are_skipped_and_line_numbers_stay_true():
         (b"Name,Name,Email,Role,Staff group\n", "appears twice"),
         (b"\n\nName,Email\n", "Line 1"),
         (b'Name,Email,Role,Staff group\n"A,a@s.example,Staff,Teaching\n', "not valid CSV"),
+        (
+            b"Name,Email,Role,Staff group\n" + b"x" * 140_000 + b",a@s.example,Staff,Teaching\n",
+            "Line 2: one cell runs on for more than 131,072 characters",
+        ),
     ],
 )
 def test_whole_file_problems(data, words):

@@ -309,6 +309,14 @@ def parse(text: str) -> list[Row]:
                     first_line[row.email] = row.line
             rows.append(row)
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            # Python's csv module stops at 131,072 characters in one cell; no column of a
+            # staff list comes near it, so the file is not one (or a quote is never closed).
+            raise FileProblem(
+                f"Line {reader.line_num}: one cell runs on for more than "
+                f"{csv.field_size_limit():,} characters. Check the file is your staff list "
+                "and that every opening quote mark has a closing one."
+            ) from exc
         raise FileProblem(f"Line {reader.line_num}: this is not valid CSV ({exc}).") from exc
     if not rows:
         raise FileProblem("The file has a header row but no people in it.")
