@@ -99,8 +99,11 @@ def _check_alive(dbapi_connection: Any, connection_record: Any, connection_proxy
 
 
 def _has_something_to_read(socket_fd: int) -> bool:
-    readable, _, _ = select.select([socket_fd], [], [], 0)
-    return bool(readable)
+    # poll, not select: select() refuses descriptors above 1023, which a worker with many
+    # open files can reach.
+    poller = select.poll()
+    poller.register(socket_fd, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 View = TypeVar("View")
