@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app, g, request
 
 from training_app.auth import passwords
 from training_app.auth.models import User
-from training_app.auth.services import load_session_user
+from training_app.auth.services import ReadAlongside, load_session_user
 from training_app.extensions import login_manager
 from training_app.navigation import add_nav_item
+
+# Given a request's URL values, the rows its view wants read with the person (or None).
+AlongsidePlan = Callable[[dict[str, Any]], ReadAlongside | None]
 
 
 def init_app(app: Flask) -> None:
@@ -27,6 +33,26 @@ def init_app(app: Flask) -> None:
     add_nav_item(app, "Password", "auth.change_password", order=90)
 
 
+def read_alongside_session_user(app: Flask, endpoint: str, plan: AlongsidePlan) -> None:
+    """Have `endpoint`'s rows read in the statement that loads its signed-in person.
+
+    Every signed-in request loads its person first (the session check); a busy view that
+    then reads a row of its own can save that round trip. Its view gets the row from
+    `row_read_alongside()`, and reads it itself when that is None.
+    """
+    app.extensions.setdefault("read_alongside", {})[endpoint] = plan
+
+
+def row_read_alongside() -> tuple[Any, ...] | None:
+    """This request's row read with the signed-in person (user first), if that happened."""
+    return g.get("row_read_alongside")
+
+
 @login_manager.user_loader
 def _load_user(token: str) -> User | None:
-    return load_session_user(token)
+    plan = current_app.extensions.get("read_alongside", {}).get(request.endpoint or "")
+    alongside = plan(request.view_args or {}) if plan is not None else None
+    user, row = load_session_user(token, alongside)
+    if row is not None:
+        g.row_read_alongside = row
+    return user

@@ -6,9 +6,10 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Select, bindparam, select, update
 
 from training_app.audit.services import record_event
 from training_app.auth.models import AuthSession, PasswordResetToken, User
@@ -71,31 +72,62 @@ def start_session(user: User, *, ip_address: str | None) -> str:
 
 # Runs on every signed-in request, so it is built once: SQLAlchemy then skips building the
 # statement and computing its cache key per request (about a third of this lookup's cost).
-# Only the person is loaded; the session row is just the filter.
-_LIVE_SESSION_USER = (
-    select(User)
+# Only the person is loaded; the session row is just the filter. Its parameters are
+# "digest" and "oldest" (`load_session_user`).
+_LIVE_SESSION = (
+    AuthSession.token_hash == bindparam("digest"),
+    AuthSession.revoked_at.is_(None),
+    AuthSession.created_at > bindparam("oldest"),
+    User.active.is_(True),
+)
+LIVE_SESSION_USER = (
+    select(User).join(AuthSession, AuthSession.user_id == User.id).where(*_LIVE_SESSION)
+)
+# The signed-in person's id, for a statement built on LIVE_SESSION_USER that writes only
+# their own rows (NULL, so nothing matches, when the session is not live).
+LIVE_SESSION_USER_ID = (
+    select(User.id)
     .join(AuthSession, AuthSession.user_id == User.id)
-    .where(
-        AuthSession.token_hash == bindparam("digest"),
-        AuthSession.revoked_at.is_(None),
-        AuthSession.created_at > bindparam("oldest"),
-        User.active.is_(True),
-    )
+    .where(*_LIVE_SESSION)
+    .scalar_subquery()
 )
 
 
-def load_session_user(token: str) -> User | None:
-    """Return the active user of a live (unrevoked) session token, or None."""
+@dataclass(frozen=True)
+class ReadAlongside:
+    """A view's rows read in the same statement (one round trip) as its signed-in person.
+
+    `statement` is LIVE_SESSION_USER with the view's columns added (left-joined, so the
+    person is found whether or not the view's row is); `params` are its own parameters.
+    """
+
+    statement: Select[Any]
+    params: dict[str, Any]
+
+
+def load_session_user(
+    token: str, alongside: ReadAlongside | None = None
+) -> tuple[User | None, tuple[Any, ...] | None]:
+    """The active user of a live (unrevoked) session token, or None; and the view's row.
+
+    The row (None without `alongside` or a live session) is the statement's whole row:
+    the user first, then the view's columns.
+    """
     # However active the browser, a session ends a fixed time after sign-in (ASVS V3.3.2):
     # a shared staffroom computer left signed in is signed out by the next morning.
     oldest = utcnow() - timedelta(seconds=current_app.config["SESSION_ABSOLUTE_LIFETIME"])
-    user = db.session.scalars(
-        _LIVE_SESSION_USER, {"digest": _digest(token), "oldest": oldest}
-    ).first()
+    session_params = {"digest": _digest(token), "oldest": oldest}
+    if alongside is None:
+        user = db.session.scalars(LIVE_SESSION_USER, session_params).first()
+        row = None
+    else:
+        found = db.session.execute(alongside.statement, alongside.params | session_params).first()
+        row = None if found is None else tuple(found)
+        user = None if row is None else row[0]
     if user is None:
-        return None
+        return None, None
     user.current_session_token = token
-    return user
+    return user, row
 
 
 def revoke_session(token: str) -> None:

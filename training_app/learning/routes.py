@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import lazyload
 
+from training_app.auth import row_read_alongside
+from training_app.auth.services import ReadAlongside
 from training_app.content.guidance import passage
 from training_app.content.model import Module, Node, Quiz
 from training_app.database import statement_at_a_time
-from training_app.extensions import db
 from training_app.learning import catalogue, policy, services
 from training_app.learning.forms import StartForm, StepForm, answer_form_for
 from training_app.learning.models import IN_PROGRESS, Attempt
@@ -42,16 +41,10 @@ def _quiz(module: Module) -> Quiz:
     return module.quiz
 
 
-# The answers load only when a page uses them (the quiz, feedback and result pages):
-# reading pages, the most requested, need none (one query fewer on each). Built once, as
-# every learner request runs it (see auth.services._LIVE_SESSION_USER).
-_ATTEMPT_BY_ID = (
-    select(Attempt).where(Attempt.id == bindparam("attempt_id")).options(lazyload(Attempt.answers))
-)
-
-
 def _own_attempt(module: Module, attempt_id: int) -> Attempt:
-    return _owned(module, db.session.scalars(_ATTEMPT_BY_ID, {"attempt_id": attempt_id}).first())
+    # On PostgreSQL the attempt was read with the signed-in person (read_attempt_with_learner).
+    read = row_read_alongside()
+    return _owned(module, read[1] if read is not None else services.attempt_by_id(attempt_id))
 
 
 AttemptLike = TypeVar("AttemptLike", Attempt, services.ReadingPosition)
@@ -114,11 +107,13 @@ def page(module_id: str, attempt_id: int, number: int) -> ResponseReturnValue:
     module = _module(module_id)
     if not 1 <= number <= len(module.pages):
         abort(404)
+    # On PostgreSQL the attempt was read (and the page recorded) with the signed-in person.
+    read = row_read_alongside()
     attempt = _owned(
         module,
-        services.reading_position(
-            attempt_id, reader_id=current_user.id, module_id=module.id, page_number=number
-        ),
+        services.position_read_with_reader(read)
+        if read is not None
+        else services.reading_position(attempt_id),
     )
     protocol = services.attempt_protocol(attempt)
     current = module.pages[number - 1]
@@ -134,7 +129,7 @@ def page(module_id: str, attempt_id: int, number: int) -> ResponseReturnValue:
     )
     # Recorded after rendering: the commit expires the signed-in user, and the page would
     # otherwise load them again (a query more on every new page read).
-    services.record_page_seen(attempt, number)
+    services.record_page_seen(attempt, number, recorded=read is not None)
     return html
 
 
@@ -150,6 +145,22 @@ def _question_page(
         form=form,
         situation=catalogue.render(node.situation, protocol) if node.situation else "",
         progress=quiz_progress(quiz_, attempt),
+    )
+
+
+def read_attempt_with_learner(view_args: dict[str, Any]) -> ReadAlongside | None:
+    """A quiz step's attempt, read with its signed-in person (see `_own_attempt`)."""
+    return services.attempt_with_learner(view_args["attempt_id"])
+
+
+def read_page_with_reader(view_args: dict[str, Any]) -> ReadAlongside | None:
+    """A reading page's attempt, read with its signed-in person (see `page`)."""
+    module = catalogue.library().modules.get(view_args["module_id"])
+    number = view_args["number"]
+    if module is None or not 1 <= number <= len(module.pages):
+        return None  # refused by the view, which reads nothing
+    return services.read_with_reader(
+        view_args["attempt_id"], module_id=module.id, page_number=number
     )
 
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, cast
+from typing import Any
 
 from sqlalchemy import bindparam, func, insert, literal_column, select, true, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from training_app.admin.protocols import school_protocol
 from training_app.auth.models import User
+from training_app.auth.services import LIVE_SESSION_USER, LIVE_SESSION_USER_ID, ReadAlongside
 from training_app.content.evaluate import AnswerError, Evaluation, evaluate, score
 from training_app.content.graph import next_node_id
 from training_app.content.model import END, Module, Quiz
@@ -37,8 +39,9 @@ from training_app.rules import LocalProtocol
 from training_app.rules.protocol import parse_protocol, protocol_to_dict
 
 
-class ReadingPosition(Protocol):
-    """What a reading page needs of an attempt: an ORM Attempt, or a `reading_position` row."""
+@dataclass(frozen=True)
+class ReadingPosition:
+    """What a reading page needs of an attempt (six columns, not the ORM object)."""
 
     id: int
     user_id: int
@@ -58,6 +61,31 @@ _answers = Answer.__table__
 _READING_POSITION = select(
     _attempts.c["id", "user_id", "module_id", "status", "pages_seen", "protocol"]
 ).where(_attempts.c.id == bindparam("attempt_id"))
+
+
+# The answers load only when a page uses them (the quiz, feedback and result pages). Built
+# once, as nearly every learner request runs it (see auth.services.LIVE_SESSION_USER).
+_ATTEMPT_BY_ID = (
+    select(Attempt).where(Attempt.id == bindparam("attempt_id")).options(lazyload(Attempt.answers))
+)
+# The same with the learner's session check, on PostgreSQL (as `_READER_AND_POSITION`).
+_LEARNER_AND_ATTEMPT = (
+    LIVE_SESSION_USER.add_columns(Attempt)
+    .outerjoin(Attempt, Attempt.id == bindparam("attempt_id"))
+    .options(lazyload(Attempt.answers))
+)
+
+
+def attempt_by_id(attempt_id: int) -> Attempt | None:
+    """Anyone's attempt by its id (the caller checks the owner)."""
+    return db.session.scalars(_ATTEMPT_BY_ID, {"attempt_id": attempt_id}).first()
+
+
+def attempt_with_learner(attempt_id: int) -> ReadAlongside | None:
+    """On PostgreSQL, `attempt_by_id` as part of the signed-in person's look-up (else None)."""
+    if not _postgres():
+        return None
+    return ReadAlongside(_LEARNER_AND_ATTEMPT, {"attempt_id": attempt_id})
 
 
 def attempt_protocol(attempt: ReadingPosition | Attempt) -> LocalProtocol:
@@ -144,63 +172,80 @@ _NO_WAIT = select(
 _ADVANCE_PAGES_NO_WAIT = _ADVANCE_PAGES.where(_NO_WAIT.is_not(None))
 
 
-# On PostgreSQL a reading page reads its attempt and records its progress in one statement
-# (one round trip of the two the page then costs, with the signed-in session): the UPDATE
-# runs as a data-modifying WITH, which PostgreSQL always runs to completion, and the SELECT
-# sees the attempt as it stood before it, as the page renders it. Only the reader's own
-# attempt at this module moves; anyone else's is read unchanged for the route to refuse.
-_READ_AND_ADVANCE = _READING_POSITION.add_cte(
-    _ADVANCE_PAGES_NO_WAIT.where(
-        _attempts.c.user_id == bindparam("reader"),
-        _attempts.c.module_id == bindparam("reading_module"),
-    ).cte("advanced")
-)
-
-
 def _postgres() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
-def reading_position(
-    attempt_id: int, *, reader_id: int, module_id: str, page_number: int
-) -> ReadingPosition | None:
-    """The attempt as a reading page needs it (anyone's: the caller checks the owner).
+def reading_position(attempt_id: int) -> ReadingPosition | None:
+    """The attempt as a reading page needs it (anyone's: the caller checks the owner)."""
+    row = db.session.execute(_READING_POSITION, {"attempt_id": attempt_id}).first()
+    return None if row is None else ReadingPosition(*row)
 
-    On PostgreSQL the same statement records `page_number` as read, if the attempt is the
-    reader's own at this module (`record_page_seen` then has nothing left to send).
+
+# On PostgreSQL a reading page costs one round trip: the statement that checks the
+# signed-in session (auth.services.LIVE_SESSION_USER) also reads the attempt and records
+# the page. The person is found whether or not the attempt is (a left join). The UPDATE runs
+# as a data-modifying WITH, which PostgreSQL always runs to completion, and the SELECT sees
+# the attempt as it stood before it, as the page renders it. Only the signed-in person's own
+# attempt at this module moves (LIVE_SESSION_USER_ID is NULL, so nothing moves, when the
+# session is not live); anyone else's is read unchanged for the route to refuse. The page is
+# recorded before the rest of the request's checks: a person whose role no longer takes the
+# module, or who must set up two-factor sign-in again, has their own resume position moved
+# to a page they then do not see (nothing else is written).
+_READER_AND_POSITION = (
+    LIVE_SESSION_USER.add_columns(*_READING_POSITION.selected_columns)
+    .outerjoin(_attempts, _attempts.c.id == bindparam("attempt_id"))
+    .add_cte(
+        _ADVANCE_PAGES_NO_WAIT.where(
+            _attempts.c.user_id == LIVE_SESSION_USER_ID,
+            _attempts.c.module_id == bindparam("reading_module"),
+        ).cte("advanced")
+    )
+)
+
+
+def read_with_reader(attempt_id: int, *, module_id: str, page_number: int) -> ReadAlongside | None:
+    """On PostgreSQL, read the attempt and record the page with the person's look-up.
+
+    None on SQLite, where a statement is a function call and there is no round trip to save.
     """
-    if _postgres():
-        row = db.session.execute(
-            _READ_AND_ADVANCE,
-            {
-                "attempt_id": attempt_id,
-                "seen_attempt": attempt_id,
-                "seen_page": page_number,
-                "reader": reader_id,
-                "reading_module": module_id,
-            },
-        ).first()
-    else:
-        row = db.session.execute(_READING_POSITION, {"attempt_id": attempt_id}).first()
-    return cast(ReadingPosition | None, row)
+    if not _postgres():
+        return None
+    return ReadAlongside(
+        _READER_AND_POSITION,
+        {
+            "attempt_id": attempt_id,
+            "seen_attempt": attempt_id,
+            "seen_page": page_number,
+            "reading_module": module_id,
+        },
+    )
 
 
-def record_page_seen(attempt: ReadingPosition, page_number: int) -> None:
+def position_read_with_reader(row: tuple[Any, ...]) -> ReadingPosition | None:
+    """The attempt in a row `read_with_reader` read (None when there is no such attempt)."""
+    position = row[1:]
+    if position[0] is None:
+        return None
+    return ReadingPosition(*position)
+
+
+def record_page_seen(attempt: ReadingPosition, page_number: int, *, recorded: bool) -> None:
     """Remember the furthest page read, so another device resumes there.
 
     Only a resume position, so on PostgreSQL its commit does not wait for the disk
     (`synchronous_commit` off for this one transaction): a crash can lose the last moment of
     reading progress, never an answer or a completion, and the wait for the disk was most of
-    a page view's time when a school's staff read at once (bench/README.md). There
-    `reading_position` has recorded it already.
+    a page view's time when a school's staff read at once (bench/README.md). `recorded`:
+    `read_with_reader` has written it already.
     """
-    if attempt.status == IN_PROGRESS and page_number > attempt.pages_seen:
-        if not _postgres():
-            # One conditional UPDATE: two devices reading at once can only move it forwards.
-            db.session.execute(
-                _ADVANCE_PAGES, {"seen_attempt": attempt.id, "seen_page": page_number}
-            )
-        db.session.commit()
+    if not recorded and attempt.status == IN_PROGRESS and page_number > attempt.pages_seen:
+        # One conditional UPDATE: two devices reading at once can only move it forwards.
+        db.session.execute(
+            _ADVANCE_PAGES_NO_WAIT if _postgres() else _ADVANCE_PAGES,
+            {"seen_attempt": attempt.id, "seen_page": page_number},
+        )
+    db.session.commit()
 
 
 def begin_quiz(attempt: Attempt, quiz: Quiz) -> None:
