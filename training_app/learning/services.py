@@ -237,9 +237,12 @@ def record_page_seen(attempt: ReadingPosition, page_number: int, *, recorded: bo
     (`synchronous_commit` off for this one transaction): a crash can lose the last moment of
     reading progress, never an answer or a completion, and the wait for the disk was most of
     a page view's time when a school's staff read at once (bench/README.md). `recorded`:
-    `read_with_reader` has written it already.
+    `read_with_reader` has written it already, in a statement that committed by itself (the
+    page runs statement at a time): nothing is left to send or to commit.
     """
-    if not recorded and attempt.status == IN_PROGRESS and page_number > attempt.pages_seen:
+    if recorded:
+        return
+    if attempt.status == IN_PROGRESS and page_number > attempt.pages_seen:
         # One conditional UPDATE: two devices reading at once can only move it forwards.
         db.session.execute(
             _ADVANCE_PAGES_NO_WAIT if _postgres() else _ADVANCE_PAGES,
