@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, literal_column, select, true, update
+from sqlalchemy import Update, bindparam, func, insert, literal_column, select, true, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
+from sqlalchemy.sql.dml import ReturningInsert
 
 from training_app.admin.protocols import school_protocol
 from training_app.auth.models import User
@@ -234,9 +235,10 @@ def record_page_seen(attempt: ReadingPosition, page_number: int, *, recorded: bo
     """Remember the furthest page read, so another device resumes there.
 
     Only a resume position, so on PostgreSQL its commit does not wait for the disk
-    (`synchronous_commit` off for this one transaction): a crash can lose the last moment of
-    reading progress, never an answer or a completion, and the wait for the disk was most of
-    a page view's time when a school's staff read at once (bench/README.md). `recorded`:
+    (`synchronous_commit` off for this one transaction): a database crash can lose the last
+    moment of reading progress, never a finished attempt or its completion, and the wait for
+    the disk was most of a page view's time when a school's staff read at once
+    (bench/README.md). `recorded`:
     `read_with_reader` has written it already, in a statement that committed by itself (the
     page runs statement at a time): nothing is left to send or to commit.
     """
@@ -289,19 +291,31 @@ _RECORD_ANSWER = insert(_answers)
 # On PostgreSQL both in one statement (one round trip): the INSERT takes its row from the
 # claim's RETURNING, so it inserts (and returns) nothing unless the claim matched. SQLite
 # has no UPDATE in a WITH clause, and there a statement is a function call, not a round trip.
-_CLAIMED = _CLAIM_STEP.returning(_attempts.c.id).cte("claimed")
 _ANSWER_FIELDS = ("step", "node_id", "choice_ids", "correct", "weight", "rule_ids", "answered_at")
-_CLAIM_AND_RECORD = (
-    insert(_answers)
-    .from_select(
-        ["attempt_id", *_ANSWER_FIELDS],
-        select(
-            _CLAIMED.c.id,
-            *(bindparam(name, type_=_answers.c[name].type) for name in _ANSWER_FIELDS),
-        ),
+
+
+def _recorded_if_claimed(claim_step: Update) -> ReturningInsert[Any]:
+    claimed = claim_step.returning(_attempts.c.id).cte("claimed")
+    return (
+        insert(_answers)
+        .from_select(
+            ["attempt_id", *_ANSWER_FIELDS],
+            select(
+                claimed.c.id,
+                *(bindparam(name, type_=_answers.c[name].type) for name in _ANSWER_FIELDS),
+            ),
+        )
+        .returning(_answers.c.id)
     )
-    .returning(_answers.c.id)
-)
+
+
+_CLAIM_AND_RECORD = _recorded_if_claimed(_CLAIM_STEP)
+# An answer that does not finish the attempt is, like page progress, where the learner has
+# got to: its commit does not wait for the disk (see `_NO_WAIT`). A database crash can lose
+# the last moment of a quiz in progress, the step and its answer together, so the learner
+# answers that step again; it cannot lose a finished attempt's answers, as the last
+# answer's commit is durable and PostgreSQL writes its log in order.
+_CLAIM_AND_RECORD_NO_WAIT = _recorded_if_claimed(_CLAIM_STEP.where(_NO_WAIT.is_not(None)))
 _ANSWER_AT_STEP = select(Answer.id).where(
     Answer.attempt_id == bindparam("attempt_id"), Answer.step == bindparam("step")
 )
@@ -359,7 +373,7 @@ def submit_answer(
         # Recording the last answer and closing the attempt stand or fall together.
         begin_atomic(conn)
     try:
-        if not _claim_and_record(conn, claim, answer):
+        if not _claim_and_record(conn, claim, answer, finishing=following == END):
             db.session.rollback()
             return _unclaimed(attempt_id, step)
         if following == END:
@@ -374,10 +388,13 @@ def submit_answer(
     return Submission(True, attempt, step)
 
 
-def _claim_and_record(conn: Connection, claim: dict[str, Any], answer: dict[str, Any]) -> bool:
+def _claim_and_record(
+    conn: Connection, claim: dict[str, Any], answer: dict[str, Any], *, finishing: bool
+) -> bool:
     """Claim the step and record the answer; False if the step was no longer there to claim."""
     if conn.dialect.name == "postgresql":
-        return conn.execute(_CLAIM_AND_RECORD, claim | answer).first() is not None
+        statement = _CLAIM_AND_RECORD if finishing else _CLAIM_AND_RECORD_NO_WAIT
+        return conn.execute(statement, claim | answer).first() is not None
     if conn.execute(_CLAIM_STEP, claim).rowcount != 1:
         return False
     conn.execute(_RECORD_ANSWER, answer)
