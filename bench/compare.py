@@ -24,8 +24,9 @@ from bench import load
 from bench.pg import fresh_database
 from training_app.ops import gunicorn_config
 
-LEARNERS = 800
-STAFF = 1000
+# Enough learners that a 10 s turn of answers cannot use them all up (13,200 answers).
+LEARNERS = 1200
+STAFF = 1500
 
 
 def checkout(revision: str, folder: Path) -> Path:
@@ -109,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"turn {turn + 1} {contender.name:6s} {real.rate:7,.0f} req/s "
                     f"({ratio:.3f} x of {base.rate:,.0f})  p95 {real.p95_ms:4.0f} ms  "
                     f"CPU per request {1000 * real.server_cores / max(real.rate, 1):.2f} ms  "
-                    f"errors {real.errors}",
+                    f"errors {real.errors}"
+                    + (f"  RAN OUT on {real.ran_out} connections" if real.ran_out else ""),
                     flush=True,
                 )
     finally:

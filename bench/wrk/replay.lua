@@ -33,7 +33,7 @@ function init(args)
     table.insert(statuses, tonumber(status))
     table.insert(locations, location)
   end
-  expected, unexpected, first_unexpected = 0, 0, ""
+  expected, unexpected, first_unexpected, finished = 0, 0, "", 0
   -- wrk calls thread 0's request() once more, right after init(), to inspect the request
   -- (wrk.c, script_verify_request): that call must not use up a request of the list.
   index = (id == 0) and -1 or 0
@@ -57,22 +57,26 @@ function response(status, headers, body)
     end
   end
   if not cycle and index >= #requests then
+    -- Out of requests before the end: the phase's rate would be capped by the list's length.
+    finished = 1
     wrk.thread:stop()
   end
 end
 
 function done(summary, latency, requests)
-  local ok, bad, first = 0, 0, ""
+  local ok, bad, first, ran_out = 0, 0, "", 0
   for _, thread in ipairs(threads) do
     ok = ok + thread:get("expected")
     bad = bad + thread:get("unexpected")
+    ran_out = ran_out + thread:get("finished")
     if first == "" then first = thread:get("first_unexpected") end
   end
   local e = summary.errors
   io.write(string.format(
     "RESULT requests=%d duration_us=%d expected=%d unexpected=%d connect=%d read=%d " ..
-    "write=%d status=%d timeout=%d p50_us=%d p95_us=%d p99_us=%d max_us=%d first=%q\n",
+    "write=%d status=%d timeout=%d p50_us=%d p95_us=%d p99_us=%d max_us=%d ran_out=%d " ..
+    "first=%q\n",
     summary.requests, summary.duration, ok, bad, e.connect, e.read, e.write, e.status,
     e.timeout, latency:percentile(50), latency:percentile(95), latency:percentile(99),
-    latency.max, first))
+    latency.max, ran_out, first))
 end
