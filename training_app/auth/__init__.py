@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app, g, request
 
 from training_app.auth import passwords
-from training_app.auth.models import User
-from training_app.auth.services import ReadAlongside, load_session_user
 from training_app.extensions import login_manager
 from training_app.navigation import add_nav_item
 
+if TYPE_CHECKING:
+    # Not at run time: auth.services imports audit, whose models import auth.models, so
+    # importing it here made `import training_app.<anything>` depend on import order.
+    from training_app.auth.models import User
+    from training_app.auth.services import ReadAlongside
+
 # Given a request's URL values, the rows its view wants read with the person (or None).
-AlongsidePlan = Callable[[dict[str, Any]], ReadAlongside | None]
+AlongsidePlan = Callable[[dict[str, Any]], "ReadAlongside | None"]
 
 
 def init_app(app: Flask) -> None:
@@ -50,6 +54,8 @@ def row_read_alongside() -> tuple[Any, ...] | None:
 
 @login_manager.user_loader
 def _load_user(token: str) -> User | None:
+    from training_app.auth.services import load_session_user
+
     plan = current_app.extensions.get("read_alongside", {}).get(request.endpoint or "")
     alongside = plan(request.view_args or {}) if plan is not None else None
     user, row = load_session_user(token, alongside)
