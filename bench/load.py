@@ -524,7 +524,7 @@ class WrkResult:
     first_unexpected: str
     server_cores: float
     client_cores: float
-    ran_out: int = 0  # connections ("once" mode) that sent their whole list before the end
+    ran_out: int  # connections ("once" mode) that sent their whole list before the end
 
     @property
     def rate(self) -> float:

@@ -74,23 +74,19 @@ def start_session(user: User, *, ip_address: str | None) -> str:
 # statement and computing its cache key per request (about a third of this lookup's cost).
 # Only the person is loaded; the session row is just the filter. Its parameters are
 # "digest" and "oldest" (`load_session_user`).
-_LIVE_SESSION = (
-    AuthSession.token_hash == bindparam("digest"),
-    AuthSession.revoked_at.is_(None),
-    AuthSession.created_at > bindparam("oldest"),
-    User.active.is_(True),
-)
 LIVE_SESSION_USER = (
-    select(User).join(AuthSession, AuthSession.user_id == User.id).where(*_LIVE_SESSION)
+    select(User)
+    .join(AuthSession, AuthSession.user_id == User.id)
+    .where(
+        AuthSession.token_hash == bindparam("digest"),
+        AuthSession.revoked_at.is_(None),
+        AuthSession.created_at > bindparam("oldest"),
+        User.active.is_(True),
+    )
 )
 # The signed-in person's id, for a statement built on LIVE_SESSION_USER that writes only
 # their own rows (NULL, so nothing matches, when the session is not live).
-LIVE_SESSION_USER_ID = (
-    select(User.id)
-    .join(AuthSession, AuthSession.user_id == User.id)
-    .where(*_LIVE_SESSION)
-    .scalar_subquery()
-)
+LIVE_SESSION_USER_ID = LIVE_SESSION_USER.with_only_columns(User.id).scalar_subquery()
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,10 @@ def _module(module_id: str) -> Module:
     return module
 
 
+def _has_page(module: Module, number: int) -> bool:
+    return 1 <= number <= len(module.pages)
+
+
 def _quiz(module: Module) -> Quiz:
     if module.quiz is None:
         abort(404)
@@ -44,7 +48,12 @@ def _quiz(module: Module) -> Quiz:
 def _own_attempt(module: Module, attempt_id: int) -> Attempt:
     # On PostgreSQL the attempt was read with the signed-in person (read_attempt_with_learner).
     read = row_read_alongside()
-    return _owned(module, read[1] if read is not None else services.attempt_by_id(attempt_id))
+    return _owned(
+        module,
+        services.attempt_read_with_learner(read)
+        if read is not None
+        else services.attempt_by_id(attempt_id),
+    )
 
 
 AttemptLike = TypeVar("AttemptLike", Attempt, services.ReadingPosition)
@@ -105,7 +114,7 @@ def start(module_id: str) -> ResponseReturnValue:
 def page(module_id: str, attempt_id: int, number: int) -> ResponseReturnValue:
     """One page of the module's scenario content."""
     module = _module(module_id)
-    if not 1 <= number <= len(module.pages):
+    if not _has_page(module, number):
         abort(404)
     # On PostgreSQL the attempt was read (and the page recorded) with the signed-in person.
     read = row_read_alongside()
@@ -157,7 +166,7 @@ def read_page_with_reader(view_args: dict[str, Any]) -> ReadAlongside | None:
     """A reading page's attempt, read with its signed-in person (see `page`)."""
     module = catalogue.library().modules.get(view_args["module_id"])
     number = view_args["number"]
-    if module is None or not 1 <= number <= len(module.pages):
+    if module is None or not _has_page(module, number):
         return None  # refused by the view, which reads nothing
     return services.read_with_reader(
         view_args["attempt_id"], module_id=module.id, page_number=number

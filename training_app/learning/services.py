@@ -89,6 +89,12 @@ def attempt_with_learner(attempt_id: int) -> ReadAlongside | None:
     return ReadAlongside(_LEARNER_AND_ATTEMPT, {"attempt_id": attempt_id})
 
 
+def attempt_read_with_learner(row: tuple[Any, ...]) -> Attempt | None:
+    """The attempt in a row `attempt_with_learner` read (None when there is no such attempt)."""
+    attempt: Attempt | None = row[1]
+    return attempt
+
+
 def attempt_protocol(attempt: ReadingPosition | Attempt) -> LocalProtocol:
     """The local protocol an attempt is judged under (fixed when it started)."""
     return parse_protocol(attempt.protocol)
