@@ -525,6 +525,7 @@ class WrkResult:
     server_cores: float
     client_cores: float
     ran_out: int  # connections ("once" mode) that sent their whole list before the end
+    cookies_reissued: int  # responses that set a cookie (kept by replay.lua, as by a browser)
 
     @property
     def rate(self) -> float:
@@ -586,6 +587,7 @@ def run_wrk(server: Server, folder: Path, seconds: float, mode: str) -> WrkResul
         server_cores=server_cpu / wall,
         client_cores=client_cpu / wall,
         ran_out=n["ran_out"],
+        cookies_reissued=n["cookies"],
     )
 
 
@@ -736,6 +738,8 @@ def inset_morning(
         # answers stops, and the rate would then measure the list's length, not the server.
         Row(name, "  connections out of answers before the end", f"{answer.ran_out}", "", "0",
             answer.ran_out == 0),
+        Row(name, "  session cookies re-issued reading / answering",
+            f"{read.cookies_reissued:,}/{answer.cookies_reissued:,}"),
         Row(name, "  server CPU reading / answering", f"{read.server_cores:.2f}/"
             f"{answer.server_cores:.2f} cores"),
         Row(name, "  wrk CPU reading / answering", f"{read.client_cores:.2f}/"
