@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     # Not at run time: auth.services imports audit, whose models import auth.models, so
     # importing it here made `import training_app.<anything>` depend on import order.
     from training_app.auth.models import User
+    from training_app.auth.person import SignedInPerson
     from training_app.auth.services import ReadAlongside
 
 # Given a request's URL values, the rows its view wants read with the person (or None).
@@ -42,7 +43,8 @@ def read_alongside_session_user(app: Flask, endpoint: str, plan: AlongsidePlan) 
 
     Every signed-in request loads its person first (the session check); a busy view that
     then reads a row of its own can save that round trip. Its view gets the row from
-    `row_read_alongside()`, and reads it itself when that is None.
+    `row_read_alongside()`, and reads it itself when that is None. When the plan read the
+    row, `current_user` is an `auth.person.SignedInPerson`, not a `User`.
     """
     app.extensions.setdefault("read_alongside", {})[endpoint] = plan
 
@@ -53,7 +55,7 @@ def row_read_alongside() -> tuple[Any, ...] | None:
 
 
 @login_manager.user_loader
-def _load_user(token: str) -> User | None:
+def _load_user(token: str) -> User | SignedInPerson | None:
     from training_app.auth.services import load_session_user
 
     plan = current_app.extensions.get("read_alongside", {}).get(request.endpoint or "")

@@ -33,7 +33,46 @@ STAFF_GROUPS: dict[str, str] = {
 }
 
 
-class User(db.Model):  # type: ignore[name-defined]
+class SignsIn:
+    """Flask-Login's protocol, for a `User` and for an `auth.person.SignedInPerson`.
+
+    The id Flask-Login keeps in the cookie is the server-side session token (see
+    AuthSession), never the user id, so revoking the session row signs the browser out.
+    """
+
+    if TYPE_CHECKING:  # columns of the class this is mixed into
+        active: bool
+        role: str
+
+    # Set by the session check that loaded the person.
+    current_session_token: str | None = None
+
+    @property
+    def is_active(self) -> bool:
+        """Deactivated accounts cannot sign in."""
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        """A loaded person is always authenticated."""
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        """A loaded person is never anonymous."""
+        return False
+
+    def get_id(self) -> str | None:
+        """Return the session token Flask-Login stores in the cookie."""
+        return self.current_session_token
+
+    @property
+    def role_label(self) -> str:
+        """Human-readable role."""
+        return ROLES.get(self.role, self.role)
+
+
+class User(SignsIn, db.Model):  # type: ignore[name-defined]
     """A member of a school's staff (or a trust's central team) who signs in.
 
     Deactivated people keep their row and history; they simply cannot sign in.
@@ -58,35 +97,6 @@ class User(db.Model):  # type: ignore[name-defined]
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     school: Mapped[School] = relationship(back_populates="users")
-
-    # Flask-Login protocol. The id Flask-Login keeps in the cookie is the
-    # server-side session token (see AuthSession), never the user id, so
-    # revoking the session row signs the browser out.
-    current_session_token: str | None = None
-
-    @property
-    def is_active(self) -> bool:
-        """Deactivated accounts cannot sign in."""
-        return self.active
-
-    @property
-    def is_authenticated(self) -> bool:
-        """A loaded user is always authenticated."""
-        return True
-
-    @property
-    def is_anonymous(self) -> bool:
-        """A loaded user is never anonymous."""
-        return False
-
-    def get_id(self) -> str | None:
-        """Return the session token Flask-Login stores in the cookie."""
-        return self.current_session_token
-
-    @property
-    def role_label(self) -> str:
-        """Human-readable role."""
-        return ROLES.get(self.role, self.role)
 
     @property
     def staff_group_label(self) -> str:

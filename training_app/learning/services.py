@@ -18,7 +18,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 
 from training_app.admin.protocols import school_protocol
 from training_app.auth.models import User
-from training_app.auth.services import LIVE_SESSION_USER, LIVE_SESSION_USER_ID, ReadAlongside
+from training_app.auth.services import LIVE_SESSION_PERSON, LIVE_SESSION_USER_ID, ReadAlongside
 from training_app.content.evaluate import AnswerError, Evaluation, evaluate, score
 from training_app.content.graph import next_node_id
 from training_app.content.model import END, Module, Quiz
@@ -65,13 +65,13 @@ _READING_POSITION = select(
 
 
 # The answers load only when a page uses them (the quiz, feedback and result pages). Built
-# once, as nearly every learner request runs it (see auth.services.LIVE_SESSION_USER).
+# once, as nearly every learner request runs it (see auth.services.LIVE_SESSION_PERSON).
 _ATTEMPT_BY_ID = (
     select(Attempt).where(Attempt.id == bindparam("attempt_id")).options(lazyload(Attempt.answers))
 )
 # The same with the learner's session check, on PostgreSQL (as `_READER_AND_POSITION`).
 _LEARNER_AND_ATTEMPT = (
-    LIVE_SESSION_USER.add_columns(Attempt)
+    LIVE_SESSION_PERSON.add_columns(Attempt)
     .outerjoin(Attempt, Attempt.id == bindparam("attempt_id"))
     .options(lazyload(Attempt.answers))
 )
@@ -86,7 +86,7 @@ def attempt_with_learner(attempt_id: int) -> ReadAlongside | None:
     """On PostgreSQL, `attempt_by_id` as part of the signed-in person's look-up (else None)."""
     if not _postgres():
         return None
-    return ReadAlongside(_LEARNER_AND_ATTEMPT, {"attempt_id": attempt_id})
+    return ReadAlongside(_LEARNER_AND_ATTEMPT, {"attempt_id": attempt_id}, loads_entities=True)
 
 
 def attempt_read_with_learner(row: tuple[Any, ...]) -> Attempt | None:
@@ -190,7 +190,7 @@ def reading_position(attempt_id: int) -> ReadingPosition | None:
 
 
 # On PostgreSQL a reading page costs one round trip: the statement that checks the
-# signed-in session (auth.services.LIVE_SESSION_USER) also reads the attempt and records
+# signed-in session (auth.services.LIVE_SESSION_PERSON) also reads the attempt and records
 # the page. The person is found whether or not the attempt is (a left join). The UPDATE runs
 # as a data-modifying WITH, which PostgreSQL always runs to completion, and the SELECT sees
 # the attempt as it stood before it, as the page renders it. Only the signed-in person's own
@@ -200,7 +200,7 @@ def reading_position(attempt_id: int) -> ReadingPosition | None:
 # module, or who must set up two-factor sign-in again, has their own resume position moved
 # to a page they then do not see (nothing else is written).
 _READER_AND_POSITION = (
-    LIVE_SESSION_USER.add_columns(*_READING_POSITION.selected_columns)
+    LIVE_SESSION_PERSON.add_columns(*_READING_POSITION.selected_columns)
     .outerjoin(_attempts, _attempts.c.id == bindparam("attempt_id"))
     .add_cte(
         _ADVANCE_PAGES_NO_WAIT.where(
