@@ -79,7 +79,7 @@ class User(SignsIn, db.Model):  # type: ignore[name-defined]
     """
 
     __tablename__ = "users"
-    # Lets the plain (unmapped) per-request attribute below carry a type annotation.
+    # Lets SignsIn's plain (unmapped) per-request attribute carry a type annotation.
     __allow_unmapped__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
