@@ -50,15 +50,20 @@ def _reads(seen: list[str], table: str) -> list[str]:
     ]
 
 
+def _staff_attempt(app: Flask, login_as: Any, world: Any, **start: str) -> tuple[Any, Any]:
+    """A signed-in member of staff and the attempt at the module they have just started."""
+    client = login_as("staff")
+    _start(client, **start)
+    return client, _attempt(app, world.users["staff"].id)
+
+
 def _on_postgresql(app: Flask) -> bool:
     with app.app_context():
         return db.engine.dialect.name == "postgresql"
 
 
 def test_a_page_read_again_costs_the_session_and_the_attempt_only(app, login_as, world):
-    client = login_as("staff")
-    _start(client)
-    attempt = _attempt(app, world.users["staff"].id)
+    client, attempt = _staff_attempt(app, login_as, world)
     url = f"/learn/{MODULE}/attempts/{attempt.id}/pages/2"
     assert client.get(url).status_code == 200
     with statements(app) as seen:
@@ -72,9 +77,7 @@ def test_a_page_read_again_costs_the_session_and_the_attempt_only(app, login_as,
 
 
 def test_a_new_page_is_recorded_without_loading_anything_again(app, login_as, world):
-    client = login_as("staff")
-    _start(client)
-    attempt = _attempt(app, world.users["staff"].id)
+    client, attempt = _staff_attempt(app, login_as, world)
     with statements(app) as seen:
         assert client.get(f"/learn/{MODULE}/attempts/{attempt.id}/pages/3").status_code == 200
     # Rendered before the commit: neither the attempt nor the user is loaded a second time.
@@ -85,9 +88,7 @@ def test_a_new_page_is_recorded_without_loading_anything_again(app, login_as, wo
 
 
 def test_progress_skips_the_wait_for_the_disk_on_postgresql(app, login_as, world):
-    client = login_as("staff")
-    _start(client, skip_reading="y")
-    attempt = _attempt(app, world.users["staff"].id)
+    client, attempt = _staff_attempt(app, login_as, world, skip_reading="y")
     with statements(app) as page:
         client.get(f"/learn/{MODULE}/attempts/{attempt.id}/pages/1")
     token = csrf_from(client, f"/learn/{MODULE}/attempts/{attempt.id}/pages/1")
@@ -126,9 +127,7 @@ def test_progress_skips_the_wait_for_the_disk_on_postgresql(app, login_as, world
 
 
 def test_a_replayed_answer_writes_nothing_and_reads_three_rows(app, login_as, world):
-    client = login_as("staff")
-    _start(client, skip_reading="y")
-    attempt = _attempt(app, world.users["staff"].id)
+    client, attempt = _staff_attempt(app, login_as, world, skip_reading="y")
     token = csrf_from(client, f"/learn/{MODULE}/attempts/{attempt.id}/pages/1")
     client.post(f"/learn/{MODULE}/attempts/{attempt.id}/quiz", data={"csrf_token": token})
     html = client.get(f"/learn/{MODULE}/attempts/{attempt.id}/quiz").get_data(as_text=True)
@@ -175,9 +174,7 @@ def transaction_states(app: Flask) -> Iterator[list[tuple[str, bool]]]:
 
 
 def test_a_learners_reading_and_answers_run_statement_at_a_time_on_postgresql(app, login_as, world):
-    client = login_as("staff")
-    _start(client)
-    attempt = _attempt(app, world.users["staff"].id)
+    client, attempt = _staff_attempt(app, login_as, world)
     quiz_url = f"/learn/{MODULE}/attempts/{attempt.id}/quiz"
     with transaction_states(app) as reading:
         assert client.get(f"/learn/{MODULE}/attempts/{attempt.id}/pages/2").status_code == 200
@@ -242,9 +239,7 @@ def test_a_session_no_longer_live_neither_reads_nor_moves_an_attempt(app, login_
 
 
 def test_a_page_the_module_has_not_reads_only_the_person(app, login_as, world):
-    client = login_as("staff")
-    _start(client)
-    attempt = _attempt(app, world.users["staff"].id)
+    client, attempt = _staff_attempt(app, login_as, world)
     with statements(app) as seen:
         assert client.get(f"/learn/{MODULE}/attempts/{attempt.id}/pages/99").status_code == 404
     assert len(seen) == 1 and not _reads(seen, "attempts"), seen
@@ -254,9 +249,7 @@ def test_a_page_the_module_has_not_reads_only_the_person(app, login_as, world):
 def test_a_page_read_apart_from_the_person_still_records_it(app, login_as, world):
     # The view's own reading, for a request whose person was loaded some other way.
     app.extensions["read_alongside"].pop("learning.page")
-    client = login_as("staff")
-    _start(client)
-    attempt = _attempt(app, world.users["staff"].id)
+    client, attempt = _staff_attempt(app, login_as, world)
     with statements(app) as seen:
         assert client.get(f"/learn/{MODULE}/attempts/{attempt.id}/pages/3").status_code == 200
     assert [s.split()[0] for s in seen] == ["SELECT", "SELECT", "UPDATE"], seen

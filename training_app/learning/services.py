@@ -244,9 +244,9 @@ def record_page_seen(attempt: ReadingPosition, page_number: int, *, recorded: bo
     (`synchronous_commit` off for this one transaction): a database crash can lose the last
     moment of reading progress, never a finished attempt or its completion, and the wait for
     the disk was most of a page view's time when a school's staff read at once
-    (bench/README.md). `recorded`:
-    `read_with_reader` has written it already, in a statement that committed by itself (the
-    page runs statement at a time): nothing is left to send or to commit.
+    (bench/README.md). `recorded`: `read_with_reader` has written it already, in a
+    statement that committed by itself (the page runs statement at a time), so nothing is
+    left to send or to commit.
     """
     if recorded:
         return
