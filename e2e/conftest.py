@@ -23,6 +23,12 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from e2e.codes import totp_code
+from tests.conftest import (
+    POSTGRES_URL,
+    SKIP_POSTGRES_REASON,
+    empty_postgres_database,
+    worker_database,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -60,14 +66,12 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
     raise RuntimeError(f"server did not start:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def server_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Environment for a fresh, migrated, demo-seeded SQLite instance."""
-    workdir = tmp_path_factory.mktemp("e2e")
+def _seeded(workdir: Path, database_url: str) -> dict[str, str]:
+    """Environment for an instance on `database_url`, migrated and demo-seeded."""
     env = {
         **os.environ,
         "TRAINING_APP_ENV": "development",
-        "DATABASE_URL": f"sqlite:///{workdir / 'e2e.sqlite3'}",
+        "DATABASE_URL": database_url,
         "SECRET_KEY": "e2e-secret-key-for-tests-only",
         "FLASK_APP": "training_app",
         "MAIL_BACKEND": "console",
@@ -77,6 +81,13 @@ def server_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         subprocess.run(flask + command, env=env, cwd=ROOT, check=True, capture_output=True)
     env["E2E_WORKDIR"] = str(workdir)
     return env
+
+
+@pytest.fixture(scope="session")
+def server_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Environment for a fresh, migrated, demo-seeded SQLite instance."""
+    workdir = tmp_path_factory.mktemp("e2e")
+    return _seeded(workdir, f"sqlite:///{workdir / 'e2e.sqlite3'}")
 
 
 @contextmanager
@@ -121,6 +132,21 @@ def base_url(server_env: dict[str, str]) -> Iterator[str]:
     """The shared server for the browser tests, on the migrated, demo-seeded database."""
     with serve(server_env, Path(server_env["E2E_WORKDIR"]) / "server.log") as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def postgresql_base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second server, on PostgreSQL, for journeys whose code differs there.
+
+    Skipped, saying why, where no PostgreSQL is configured (.ci/run configures one).
+    """
+    if not POSTGRES_URL:
+        pytest.skip(SKIP_POSTGRES_REASON)
+    url = worker_database("e2e")
+    empty_postgres_database(url)
+    workdir = tmp_path_factory.mktemp("e2e-postgresql")
+    with serve(_seeded(workdir, url), workdir / "server.log") as served:
+        yield served
 
 
 @pytest.fixture(scope="session")

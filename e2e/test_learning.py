@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.player import LIBRARY, answer, answer_to_the_end, read_pages
 
 MODULE = LIBRARY.module("first-responder")
 QUIZ = MODULE.quiz
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def base_url(request: pytest.FixtureRequest, base_url: str) -> str:
+    """Each journey on both databases (the learner's views take a path of their own there).
+
+    On PostgreSQL the reading page and quiz views read their person and attempt in the
+    session check's statement, a path SQLite never takes.
+    """
+    if request.param == "sqlite":
+        return base_url
+    return str(request.getfixturevalue("postgresql_base_url"))
 
 
 def _answer(page: Page, audit, *, wrong: bool = False) -> None:

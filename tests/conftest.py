@@ -41,8 +41,8 @@ _pg_schema_ready = False
 _pg_main_url: str | None = None
 
 
-def _reset_postgres(url: str) -> None:
-    """Drop every table (including alembic's) so each session starts from empty."""
+def empty_postgres_database(url: str) -> None:
+    """Drop every table (including alembic's) so the database starts from empty."""
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))
@@ -108,7 +108,7 @@ def app(backend: str, tmp_path: Path) -> Iterator[Flask]:
     application = make_app(url)
     with application.app_context():
         if backend == "postgresql" and not _pg_schema_ready:
-            _reset_postgres(url)
+            empty_postgres_database(url)
             db.create_all()
             _pg_schema_ready = True
         elif backend == "sqlite":

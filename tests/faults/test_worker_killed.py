@@ -16,7 +16,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import BACKENDS, worker_database
+from tests.conftest import BACKENDS, empty_postgres_database, worker_database
 from tests.faults.live import Client, Server, app_env, prepare_database
 from training_app.config import PROJECT_ROOT
 from training_app.content.evaluate import correct_choice_ids
@@ -53,11 +53,7 @@ def database(request, tmp_path) -> Iterator[tuple[str, str]]:
         yield "sqlite", f"sqlite:///{tmp_path / 'faults.sqlite3'}"
         return
     url = worker_database("faults")
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
+    empty_postgres_database(url)
     yield "postgresql", url
 
 
