@@ -256,25 +256,37 @@ def server_label(workers: int, worker_class: str, threads: int) -> str:
 class Server:
     """gunicorn as in production (its settings module) on a free loopback port.
 
-    `worker_class` other than the production one is for comparisons (bench/README.md).
+    `worker_class` other than the production one is for comparisons (bench/README.md);
+    `env` adds to or overrides the production environment and `port` (0: any free one) is
+    the one to listen on (bench/balancer.py: Redis, and a server restarted where it was).
     """
 
     def __init__(
-        self, url: str, workers: int, folder: Path, worker_class: str = "", threads: int = 1
+        self,
+        url: str,
+        workers: int,
+        folder: Path,
+        worker_class: str = "",
+        threads: int = 1,
+        env: dict[str, str] | None = None,
+        port: int = 0,
     ) -> None:
         self.workers = workers
         self.label = server_label(workers, worker_class, threads)
         chosen = ["--worker-class", worker_class, "--threads", str(threads)] if worker_class else []
-        with socket.socket() as sock:
-            sock.bind((HOST, 0))
-            self.port = int(sock.getsockname()[1])
+        self.port = port
+        if not port:
+            with socket.socket() as sock:
+                sock.bind((HOST, 0))
+                self.port = int(sock.getsockname()[1])
         self.log = folder / "gunicorn.log"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", GUNICORN_CONFIG, *chosen,
              "--workers", str(workers), "--backlog", "4096",
              "--no-control-socket",
              "--bind", f"{HOST}:{self.port}", "training_app:create_app()"],
-            env=server_env(url), cwd=ROOT, stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
+            env={**server_env(url), **(env or {})}, cwd=ROOT, stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
         )  # fmt: skip
         for _ in range(200):
             try:
