@@ -10,7 +10,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := training_app
 
-.PHONY: run test lint typecheck content unit e2e setup clean audit bench wrk
+.PHONY: run test lint typecheck content unit e2e setup clean audit bench wrk haproxy
 
 # Reinstall only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -48,7 +48,7 @@ content: setup
 	$(BIN)/flask content check
 	$(BIN)/flask content coverage
 
-test: setup chromium lint typecheck content
+test: setup chromium haproxy lint typecheck content
 	$(BIN)/python -m pytest -n 2 tests e2e
 
 
@@ -59,15 +59,26 @@ wrk:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; }
 
+# Debian's HAProxy, the load balancer of bench/balancer.py and tests/faults/test_balancer.py
+# (ops/haproxy.cfg). Only installed: nothing starts it but those two.
+haproxy:
+	@command -v haproxy >/dev/null 2>&1 || { \
+	  echo "Installing Debian's haproxy for the load-balancer run..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq haproxy >/dev/null; }
+
 # Every benchmark (bench/README.md): the training-day load (gunicorn on SQLite and on
 # PostgreSQL at BENCH_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/test), then
-# the reports and the class lessons (each on SQLite and PostgreSQL). All run and print their figures; fails if any target is missed.
-bench: setup wrk
+# the reports and the class lessons (each on SQLite and PostgreSQL), then two app servers
+# behind HAProxy with one killed mid-quiz (PostgreSQL and Redis at BENCH_REDIS_URL, default
+# redis://127.0.0.1:6379/12). All run and print their figures; fails if any target is missed.
+bench: setup wrk haproxy
 	@rc=0; \
 	$(BIN)/python -m bench.load || rc=1; \
 	$(BIN)/python -m bench.reports || rc=1; \
 	$(BIN)/python -m bench.lessons || rc=1; \
 	$(BIN)/python -m bench.lessons --postgresql || rc=1; \
+	$(BIN)/python -m bench.balancer || rc=1; \
 	if [ $$rc = 0 ]; then echo "make bench: every target met"; \
 	else echo "make bench: SOME TARGETS MISSED (see above)"; fi; \
 	exit $$rc

@@ -41,10 +41,11 @@ class Balancer:
             "LB_TRACE_SERVER": "1",  # the X-Served-By header: who answered each request
         }
         subprocess.run(["haproxy", "-c", "-q", "-f", str(CONFIG)], env=env, check=True)
-        self.process = subprocess.Popen(
-            ["haproxy", "-db", "-f", str(CONFIG)],
-            env=env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        with self.log.open("wb") as out:  # HAProxy keeps its own copy of the descriptor
+            self.process = subprocess.Popen(
+                ["haproxy", "-db", "-f", str(CONFIG)],
+                env=env, stdout=out, stderr=subprocess.STDOUT,
+            )  # fmt: skip
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -105,8 +106,10 @@ def kill(server: Server) -> list[int]:
     ]
     for pid in (master, *workers):
         os.kill(pid, signal.SIGKILL)
-    time.sleep(0.05)
-    return [pid for pid in workers if running(pid)]
+    deadline = time.monotonic() + 2  # a killed process can take a moment to exit
+    while (left := [pid for pid in workers if running(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return left
 
 
 def until(

@@ -280,14 +280,15 @@ class Server:
                 sock.bind((HOST, 0))
                 self.port = int(sock.getsockname()[1])
         self.log = folder / "gunicorn.log"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", GUNICORN_CONFIG, *chosen,
-             "--workers", str(workers), "--backlog", "4096",
-             "--no-control-socket",
-             "--bind", f"{HOST}:{self.port}", "training_app:create_app()"],
-            env={**server_env(url), **(env or {})}, cwd=ROOT, stdout=self.log.open("wb"),
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        with self.log.open("wb") as out:  # gunicorn keeps its own copy of the descriptor
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-c", GUNICORN_CONFIG, *chosen,
+                 "--workers", str(workers), "--backlog", "4096",
+                 "--no-control-socket",
+                 "--bind", f"{HOST}:{self.port}", "training_app:create_app()"],
+                env={**server_env(url), **(env or {})}, cwd=ROOT, stdout=out,
+                stderr=subprocess.STDOUT,
+            )  # fmt: skip
         for _ in range(200):
             try:
                 with socket.create_connection((HOST, self.port), timeout=1) as sock:
