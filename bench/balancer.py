@@ -317,7 +317,7 @@ def checks_alone(restarted: Server, balancer: Balancer) -> list[Row]:
     detect = idle.down_after
     name = "checks alone"
     return [
-        Row(name, "restarted app1 back in rotation after", _seconds(back)),
+        Row(name, "restarted app1 UP, after its /healthz", _seconds(back)),
         Row(name, "idle app1 killed: first failed check", _seconds(idle.first_failed_check)),
         Row(name, "  marked DOWN by the health checks after", _seconds(detect), "",
             f"< {DETECT_TARGET_S:g} s", detect is not None and detect < DETECT_TARGET_S),
@@ -421,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="bench-balancer-"))
     rows = run(args, url, redis_url, folder)
     print_table(f"{args.learners} learners, 2 x gunicorn sync x {args.workers}, HAProxy; "
-                f"{machine()}", rows)  # fmt: skip
+                f"{machine()}", rows, ratio="")  # fmt: skip
     failed = [r.measure.strip() for r in rows if r.ok is False]
     print("\nall checks passed" if not failed else "\nCHECKS FAILED:\n  " + "\n  ".join(failed))
     return 0 if not failed else 1

@@ -98,12 +98,10 @@ class Row:
         return "" if self.ok is None else ("PASS" if self.ok else "FAIL")
 
 
-def print_table(title: str, rows: Sequence[Row]) -> None:
-    """The figures of one database as a fixed-width table."""
+def print_table(title: str, rows: Sequence[Row], ratio: str = "x healthz") -> None:
+    """The figures of one database as a fixed-width table (`ratio`: that column's heading)."""
     print(f"\n{title}")
-    head = (
-        f"{'scenario':<16} {'measure':<40} {'value':>16} {'x healthz':>10}  {'target':<15} result"
-    )
+    head = f"{'scenario':<16} {'measure':<40} {'value':>16} {ratio:>10}  {'target':<15} result"
     print(head)
     print("-" * len(head))
     for r in rows:
