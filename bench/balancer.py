@@ -14,12 +14,15 @@ limiter keys are cleared first); and Debian's HAProxy with ops/haproxy.cfg in fr
 2. once 40 % of all answers are in, app1 is killed (SIGKILL to its master and workers, as
    when a machine dies) and HAProxy's stats socket is read every 50 ms until app1 is DOWN;
 3. a request lost with the server (a 502 or a dropped connection) is sent again, as a person
-   presses the button again; nobody signs in again.
+   presses the button again; nobody signs in again;
+4. app1 is started again where it was; with no traffic, so only the health checks act, it
+   is frozen (SIGSTOP, as a hung machine), thawed, then killed, each timed the same way.
 
 Checks: every learner passes with exactly one completion (read from the database); one
 session row each, none revoked, nobody sent to the sign-in form; every answer after app1
-was marked DOWN came from app2; HAProxy took app1 out within 5 s of the kill. Prints its
-figures; exit status 1 when a check fails, 2 when PostgreSQL, Redis or HAProxy is missing.
+was marked DOWN came from app2; HAProxy took app1 out within 5 s, under load and by the
+checks alone. Prints its figures; exit status 1 when a check fails, 2 when PostgreSQL, Redis
+or HAProxy is missing.
 """
 
 from __future__ import annotations
@@ -29,9 +32,9 @@ import asyncio
 import os
 import random
 import shutil
+import signal
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from collections import Counter
@@ -43,7 +46,7 @@ from typing import Any
 import redis
 import sqlalchemy as sa
 
-from bench.haproxy import CONFIG, Balancer, kill, until
+from bench.haproxy import CONFIG, Balancer, Failure, signal_server, until
 from bench.load import (
     ATTEMPT_RE,
     HOST,
@@ -73,47 +76,6 @@ THINK_S = (0.2, 0.8)  # a learner's pause before each answer
 RESEND_AFTER_S = 0.25
 RESEND_LIMIT = 40
 LOST = (502, 503, 504)  # what HAProxy answers for a request its server took down with it
-
-
-# --- the failure --------------------------------------------------------------------------
-
-
-@dataclass
-class Failure:
-    """Kills app1 once `at` answers are in, then times HAProxy's view of it."""
-
-    server: Server
-    balancer: Balancer
-    at: int
-    answers: int = 0
-    killed_at: float = 0.0  # time.monotonic()
-    first_failed_check: float | None = None  # seconds after the kill
-    down_after: float | None = None  # seconds after the kill
-    survivors: list[int] = field(default_factory=list)
-    watcher: threading.Thread | None = None
-
-    def answered(self) -> None:
-        """Count one accepted answer; the at-th kills app1."""
-        self.answers += 1
-        if self.answers == self.at:
-            self.kill()
-
-    def kill(self) -> None:
-        """Kill app1 now; a thread (away from the clients' loop) times HAProxy taking it out."""
-        self.killed_at = time.monotonic()
-        self.watcher = threading.Thread(target=self.watch, daemon=True)
-        self.watcher.start()
-        self.survivors = kill(self.server)
-
-    def watch(self) -> None:
-        """Seconds until HAProxy's first failure for app1, then until app1 is DOWN."""
-        since = self.killed_at
-        self.first_failed_check = until(self.balancer, "app1", lambda s: s != "UP", since)
-        self.down_after = until(self.balancer, "app1", lambda s: s.startswith("DOWN"), since)
-
-    def seconds(self, moment: float) -> float:
-        """A moment as seconds after the kill."""
-        return moment - self.killed_at
 
 
 # --- the learners -------------------------------------------------------------------------
@@ -305,11 +267,20 @@ def _seconds(value: float | None) -> str:
 
 
 def checks_alone(restarted: Server, balancer: Balancer) -> list[Row]:
-    """app1 restarted where it was: back in rotation, then killed with no traffic at all,
-    so only the health checks can take it out."""
-    answering = time.monotonic()  # its /healthz answers from now on (Server waited for it)
-    back = until(balancer, "app1", lambda s: s == "UP", answering)
+    """app1 restarted where it was, then with no traffic at all (so only the health checks
+    act): frozen (SIGSTOP: connections accepted, never answered, as a hung machine), thawed,
+    and killed. Seconds to each state HAProxy reaches."""
+    up = until(balancer, "app1", lambda s: s == "UP", time.monotonic())
     time.sleep(1.5)  # a check or two on a healthy server, as between failures
+    frozen = time.monotonic()
+    signal_server(restarted, signal.SIGSTOP)
+    try:
+        hung = until(balancer, "app1", lambda s: s.startswith("DOWN"), frozen)
+    finally:  # a stopped process ignores everything but SIGKILL and SIGCONT
+        thawed = time.monotonic()
+        signal_server(restarted, signal.SIGCONT)
+    back = until(balancer, "app1", lambda s: s == "UP", thawed)
+    time.sleep(1.5)
     idle = Failure(restarted, balancer, at=0)
     idle.kill()
     assert idle.watcher is not None
@@ -317,8 +288,11 @@ def checks_alone(restarted: Server, balancer: Balancer) -> list[Row]:
     detect = idle.down_after
     name = "checks alone"
     return [
-        Row(name, "restarted app1 UP, after its /healthz", _seconds(back)),
-        Row(name, "idle app1 killed: first failed check", _seconds(idle.first_failed_check)),
+        Row(name, "restarted app1 UP, after its /healthz", _seconds(up)),
+        Row(name, "app1 frozen (SIGSTOP): DOWN after", _seconds(hung), "",
+            f"< {DETECT_TARGET_S:g} s", hung is not None and hung < DETECT_TARGET_S),
+        Row(name, "  thawed (SIGCONT): UP again after", _seconds(back)),
+        Row(name, "app1 killed: first failed check", _seconds(idle.first_failed_check)),
         Row(name, "  marked DOWN by the health checks after", _seconds(detect), "",
             f"< {DETECT_TARGET_S:g} s", detect is not None and detect < DETECT_TARGET_S),
     ]  # fmt: skip

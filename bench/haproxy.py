@@ -1,4 +1,5 @@
-"""Debian's HAProxy with ops/haproxy.cfg in front of bench/load.py's gunicorn servers."""
+"""Debian's HAProxy with ops/haproxy.cfg in front of bench/load.py's gunicorn servers, and
+the failure it must notice: a server killed, timed until HAProxy has it DOWN."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.load import HOST, ROOT, Server
@@ -98,14 +101,20 @@ def running(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
 
 
-def kill(server: Server) -> list[int]:
-    """SIGKILL a gunicorn master, then its workers, as when a machine dies; any left running."""
+def signal_server(server: Server, number: int) -> list[int]:
+    """Send a signal to a gunicorn master, then to its workers; the workers' pids."""
     master = server.process.pid
     workers = [
         int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()
     ]
     for pid in (master, *workers):
-        os.kill(pid, signal.SIGKILL)
+        os.kill(pid, number)
+    return workers
+
+
+def kill(server: Server) -> list[int]:
+    """SIGKILL a gunicorn master, then its workers, as when a machine dies; any left running."""
+    workers = signal_server(server, signal.SIGKILL)
     deadline = time.monotonic() + 2  # a killed process can take a moment to exit
     while (left := [pid for pid in workers if running(pid)]) and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -121,3 +130,41 @@ def until(
             return time.monotonic() - since
         time.sleep(POLL_S)
     return None
+
+
+@dataclass
+class Failure:
+    """Kills app1 once `at` answers are in, then times HAProxy's view of it."""
+
+    server: Server
+    balancer: Balancer
+    at: int
+    answers: int = 0
+    killed_at: float = 0.0  # time.monotonic()
+    first_failed_check: float | None = None  # seconds after the kill
+    down_after: float | None = None  # seconds after the kill
+    survivors: list[int] = field(default_factory=list)
+    watcher: threading.Thread | None = None
+
+    def answered(self) -> None:
+        """Count one accepted answer; the at-th kills app1."""
+        self.answers += 1
+        if self.answers == self.at:
+            self.kill()
+
+    def kill(self) -> None:
+        """Kill app1 now; a thread (away from the clients' loop) times HAProxy taking it out."""
+        self.killed_at = time.monotonic()
+        self.watcher = threading.Thread(target=self.watch, daemon=True)
+        self.watcher.start()
+        self.survivors = kill(self.server)
+
+    def watch(self) -> None:
+        """Seconds until HAProxy's first failure for app1, then until app1 is DOWN."""
+        since = self.killed_at
+        self.first_failed_check = until(self.balancer, "app1", lambda s: s != "UP", since)
+        self.down_after = until(self.balancer, "app1", lambda s: s.startswith("DOWN"), since)
+
+    def seconds(self, moment: float) -> float:
+        """A moment as seconds after the kill."""
+        return moment - self.killed_at

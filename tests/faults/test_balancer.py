@@ -56,6 +56,7 @@ CHECKS = [
     "one session each, none revoked (db)",
     "exactly one completion each (db)",
     "lost / duplicate completions (db)",
+    "app1 frozen (SIGSTOP): DOWN after",
     "marked DOWN by the health checks after",
     "app2: tracebacks / worker timeouts",
 ]
