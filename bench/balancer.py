@@ -89,6 +89,7 @@ class Trail:
     answered: list[tuple[float, str]] = field(default_factory=list)  # (moment, server)
     lost: list[tuple[float, str]] = field(default_factory=list)  # (moment, why) of each resend
     to_sign_in: int = 0  # responses that sent the browser to the sign-in form
+    resigned: int = 0  # the session cookie sent again, re-signed (once a minute: cookies.py)
     passed: bool = False
     error: str = ""
 
@@ -105,6 +106,7 @@ async def send(trail: Trail, browser: Browser, method: str, path: str, form: Any
             if reply.status not in LOST:
                 if "/sign-in" in reply.headers.get("location", ""):
                     trail.to_sign_in += 1
+                trail.resigned += any("session=" in cookie for cookie in reply.cookies)
                 return reply
             why = str(reply.status)
         trail.lost.append((time.monotonic(), why))
@@ -254,6 +256,7 @@ def figures(
             not any(t.to_sign_in for t in trails)),
         Row(name, "  one session each, none revoked (db)", f"{one_session}/{n}", "",
             f"{n}/{n}", one_session == n),
+        Row(name, "  session cookie re-signed in flight", str(sum(t.resigned for t in trails))),
         Row(name, "exactly one completion each (db)", f"{one_each}/{n}", "", f"{n}/{n}",
             one_each == n),
         Row(name, "  lost / duplicate completions (db)", f"{missing}/{extra}", "", "0/0",
