@@ -23,6 +23,8 @@ CALLOUTS = {
     "do": "Do",
     "dont": "Don't",
     "law": "The law says",
+    # Police policy and guidance (national or local) are not law: a box of their own.
+    "guidance": "Police and guidance say",
     "note": "Note",
     "local": "Your school's protocol",
 }
