@@ -11,7 +11,8 @@ import re
 import pytest
 
 from tests.web.test_lessons import control, join, position_of, start
-from training_app.rules.citations import SOURCES
+from training_app.lessons.views import HELP_SOURCES
+from training_app.rules.citations import SOURCES, is_valid_citation
 
 # Any registered source id (UKCCIS-2016, APPX8, ...) or a section sign is a citation code.
 CODE = re.compile("|".join(re.escape(source) for source in SOURCES) + "|§")
@@ -89,3 +90,16 @@ def test_teacher_notes_are_the_teachers_own(app, login_as):
     assert pupil.get(f"/lessons/{session_id}/notes").status_code in (302, 401)
     other = login_as("dsl")
     assert other.get(f"/lessons/{session_id}/notes").status_code == 404
+
+
+def test_help_list_sources_are_real_citations_and_in_the_notes(app, login_as):
+    for _what, citations in HELP_SOURCES:
+        assert citations and all(is_valid_citation(c) for c in citations), citations
+    teacher = login_as("staff")
+    session_id, code = start(teacher, lesson="pshe-11-14")
+    notes = teacher.get(f"/lessons/{session_id}/notes").get_data(as_text=True)
+    assert "CHILDLINE-REPORT-REMOVE &#34;How it works&#34;</a>" in notes
+    # The help list itself, on every pupil page, names Report Remove and the sextortion steps.
+    page = join(app, code).get(f"/j/{code}").get_data(as_text=True)
+    assert "Report Remove" in page and "nobody at school needs to see the picture" in page
+    assert "it is never your fault" in page and "don't pay" in page

@@ -70,6 +70,31 @@ def step_context(session: LessonSession) -> dict[str, Any]:
     }
 
 
+# Where the help list on every pupil page and the class screen comes from (lessons/_help_list.html):
+# shown in the teacher's notes, never beside the list itself.
+HELP_SOURCES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "Talking to an adult you trust, without showing a picture, and not being in trouble "
+        "for asking",
+        ("UKCCIS-2016 §3.2", "UKCCIS-2016 §5.1", "UKCIS-2024 §2.4"),
+    ),
+    ("Childline, 24 hours a day", ("UKCCIS-2016 §9.2 (Annex B)",)),
+    (
+        "Report Remove, for under-18s, with nobody at school viewing the picture",
+        (
+            "UKCCIS-2016 §9.2 (Annex B)",
+            'CHILDLINE-REPORT-REMOVE "How it works"',
+            "UKCIS-2024 §2.10",
+        ),
+    ),
+    (
+        "Someone online threatening or asking for money: never the young person's fault; stop "
+        "replying, don't pay, tell an adult, report to CEOP",
+        ('NCA-SEXTORTION-2024 "How to respond"', "UKCCIS-2016 §9.3 (Annex C)"),
+    ),
+)
+
+
 @dataclass(frozen=True)
 class StepNote:
     """One step as the teacher's own notes show it: the words with their sources, the answer."""
