@@ -5,8 +5,9 @@ The convention (docs/content-authoring.md, "Quoting the guidance"):
 - A blockquote (``> ...``) that holds a citation ``[[...]]`` is a quote of the guidance. Each
   part of it must appear verbatim in one of the sections cited by the first run of citations
   that follows that part inside the blockquote (normally the citations at its end).
-- In a ``::: law`` callout that holds a citation, text between quote marks (“...” or "...") is
-  a quote, checked the same way against the citations that follow it in the callout.
+- In a ``::: law`` or ``::: guidance`` callout that holds a citation, text between quote marks
+  (“...” or "...") is a quote, checked the same way against the citations that follow it in the
+  callout.
 - An ellipsis (``…`` or ``...``) marks words left out: the words on each side are checked
   separately. Paragraphs and list items of a blockquote are checked separately too, because
   the guidance texts are PDF extractions whose list numbers and line order do not survive.
@@ -37,6 +38,10 @@ from training_app.content.render import MD
 from training_app.content.schema import Reader
 
 QuoteKind = Literal["blockquote", "law"]
+# Callouts whose quote-marked text is a quote of the guidance (checked like the law box).
+_QUOTING_CALLOUTS = ("law", "guidance")
+_OPEN = {f"container_{name}_open" for name in _QUOTING_CALLOUTS}
+_CLOSE = {f"container_{name}_close" for name in _QUOTING_CALLOUTS}
 
 _ELLIPSIS = re.compile(r"…|\.\.\.")
 _QUOTED = re.compile(r"“([^”]*)”|\"([^\"]*)\"")
@@ -78,12 +83,12 @@ def find_quotes(markdown: str) -> tuple[Quote, ...]:
 
 
 def _regions(tokens: Sequence[Token]) -> Iterator[tuple[QuoteKind, list[_Item]]]:
-    """The outermost blockquotes and law callouts; a blockquote in a callout is its own."""
+    """The outermost blockquotes and quoting callouts; a blockquote in a callout is its own."""
     stack: list[tuple[QuoteKind, list[_Item]]] = []
     for token in tokens:
-        if token.type in ("blockquote_open", "container_law_open"):
+        if token.type == "blockquote_open" or token.type in _OPEN:
             stack.append(("blockquote" if token.type == "blockquote_open" else "law", []))
-        elif token.type in ("blockquote_close", "container_law_close") and stack:
+        elif (token.type == "blockquote_close" or token.type in _CLOSE) and stack:
             yield stack.pop()
         elif token.type == "inline" and stack:
             items = stack[-1][1]
