@@ -52,6 +52,10 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = "10 per minute"
     LOGIN_LIMIT_PER_ADDRESS = "300 per minute"
     RATELIMIT_ENABLED = True
+    # With Redis (REDIS_URL): how long one call may wait before the limits fall back to
+    # counting in each worker's memory (extensions.FallbackLimiter, docs/deployment.md).
+    REDIS_CONNECT_TIMEOUT_SECONDS = 0.5
+    REDIS_TIMEOUT_SECONDS = 0.5
 
     # Two-factor sign-in (docs/security-mfa.md): wrong codes allowed per account (only
     # wrong codes count), wrong codes before the password is asked for again, and how
@@ -141,6 +145,8 @@ _ENV_OVERRIDES: dict[str, Any] = {
     "DATABASE_LOCK_TIMEOUT_MS": int,
     "DATABASE_PING_TIMEOUT_SECONDS": float,
     "DATABASE_BUSY_TIMEOUT_SECONDS": float,
+    "REDIS_CONNECT_TIMEOUT_SECONDS": float,
+    "REDIS_TIMEOUT_SECONDS": float,
 }
 
 

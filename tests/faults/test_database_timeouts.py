@@ -3,9 +3,7 @@ Retry-After in bounded time, never a 500 page or a dropped connection (issue 19,
 
 from __future__ import annotations
 
-import socket
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Iterator
 
@@ -17,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from tests.conftest import POSTGRES_URL, SKIP_POSTGRES_REASON, csrf_from, make_app
 from tests.factories import PASSWORD
+from tests.faults.live import closed_port, silent_server
 from training_app.config import normalise_database_url
 from training_app.extensions import db
 
@@ -58,38 +57,9 @@ def app_with() -> Iterator[Callable[..., Flask]]:
 
 @pytest.fixture
 def hung_listener() -> Iterator[int]:
-    """A loopback TCP port that accepts connections and never says a word: a hung server."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                accepted.append(server.accept()[0])
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield int(server.getsockname()[1])
-    finally:
-        stop.set()
-        thread.join()
-        for conn in accepted:
-            conn.close()
-        server.close()
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on: connections are refused."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A loopback TCP port that accepts connections and never answers: a hung server."""
+    with silent_server() as port:
+        yield port
 
 
 def test_a_hung_postgresql_server_gives_a_503_within_the_connect_timeout(hung_listener, app_with):
