@@ -16,6 +16,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from training_app import create_app
 from training_app.config import TestConfig, normalise_database_url
 from training_app.extensions import db, limiter
+from training_app.ops.retention import purge_permit
 
 pytest_plugins = ["tests.factories"]
 
@@ -118,7 +119,9 @@ def app(backend: str, tmp_path: Path) -> Iterator[Flask]:
     with application.app_context():
         if backend == "postgresql":
             tables = ", ".join(t.name for t in db.metadata.sorted_tables)
-            with db.engine.begin() as conn:
+            # Completions and audit events are append-only (training_app/ops/retention.py):
+            # emptying them takes the purge's permit, held for this transaction only.
+            with db.engine.begin() as conn, purge_permit(conn):
                 conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
 

@@ -82,7 +82,12 @@ def init_app(app: Flask) -> None:
     from training_app.content.cli import content as content_cli
     from training_app.demo.cli import demo_cli
     from training_app.mfa.cli import reset_two_factor_command
-    from training_app.ops.cli import backup_command, restore_command, security_cli
+    from training_app.ops.cli import (
+        backup_command,
+        restore_command,
+        retention_cli,
+        security_cli,
+    )
 
     users_cli.add_command(import_users)
     users_cli.add_command(reset_two_factor_command)
@@ -93,3 +98,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(security_cli)
+    app.cli.add_command(retention_cli)

@@ -20,6 +20,20 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 
+    # Database time limits (database.py), each well inside gunicorn's 30 s worker timeout so
+    # a database that is down or hung costs a request seconds and a 503 page, never the
+    # worker: reaching the server, one statement, waiting for a row lock, the ping of a
+    # connection taken from the pool, and SQLite's wait for another writer. 0 turns the
+    # statement or lock limit off (e.g. `DATABASE_STATEMENT_TIMEOUT_MS=0 flask db upgrade`
+    # for a long migration).
+    DATABASE_CONNECT_TIMEOUT_SECONDS = 5
+    DATABASE_STATEMENT_TIMEOUT_MS = 15_000
+    DATABASE_LOCK_TIMEOUT_MS = 5_000
+    DATABASE_PING_TIMEOUT_SECONDS = 2.0
+    DATABASE_BUSY_TIMEOUT_SECONDS = 10.0
+    # What a 503 page asks the browser (and the load balancer) to wait before trying again.
+    UNAVAILABLE_RETRY_AFTER_SECONDS = 30
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -38,6 +52,10 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = "10 per minute"
     LOGIN_LIMIT_PER_ADDRESS = "300 per minute"
     RATELIMIT_ENABLED = True
+    # With Redis (REDIS_URL): how long one call may wait before the limits fall back to
+    # counting in each worker's memory (extensions.FallbackLimiter, docs/deployment.md).
+    REDIS_CONNECT_TIMEOUT_SECONDS = 0.5
+    REDIS_TIMEOUT_SECONDS = 0.5
 
     # Two-factor sign-in (docs/security-mfa.md): wrong codes allowed per account (only
     # wrong codes count), wrong codes before the password is asked for again, and how
@@ -122,6 +140,13 @@ _ENV_OVERRIDES: dict[str, Any] = {
     "MAIL_USE_SSL": lambda v: v.lower() in {"1", "true", "yes"},
     "LOGIN_LIMIT_PER_ADDRESS": str,
     "LOGIN_LIMIT_PER_ACCOUNT": str,
+    "DATABASE_CONNECT_TIMEOUT_SECONDS": int,
+    "DATABASE_STATEMENT_TIMEOUT_MS": int,
+    "DATABASE_LOCK_TIMEOUT_MS": int,
+    "DATABASE_PING_TIMEOUT_SECONDS": float,
+    "DATABASE_BUSY_TIMEOUT_SECONDS": float,
+    "REDIS_CONNECT_TIMEOUT_SECONDS": float,
+    "REDIS_TIMEOUT_SECONDS": float,
 }
 
 

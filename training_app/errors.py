@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Flask, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from werkzeug.exceptions import HTTPException
+
+from training_app.database import is_unavailable
+from training_app.extensions import db
 
 MESSAGES = {
     400: ("Something was wrong with that request", "Go back, reload the page and try again."),
@@ -33,6 +40,28 @@ def init_app(app: Flask) -> None:
             title="This form has expired",
             hint="Go back, reload the page and submit the form again.",
         ), 400
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(SATimeoutError)
+    def _database(error: Exception) -> ResponseReturnValue:
+        if not is_unavailable(error):
+            raise error  # a real fault: Flask logs it and shows the 500 page
+        # Logged, not traced: the cause is outside the app, and one line per request is
+        # what an operator greps for when the database has been unreachable.
+        app.logger.warning("database unavailable, answered 503: %s", str(error).splitlines()[0])
+        # The connection may be the thing that failed; the pool discards it either way.
+        with contextlib.suppress(Exception):
+            db.session.rollback()
+        page = app.jinja_env.get_template("errors/503.html").render(code=503)
+        return (
+            page,
+            503,
+            {
+                "Content-Type": "text/html; charset=utf-8",
+                "Retry-After": str(app.config["UNAVAILABLE_RETRY_AFTER_SECONDS"]),
+                "Cache-Control": "no-store",
+            },
+        )
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> ResponseReturnValue:

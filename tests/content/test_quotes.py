@@ -109,6 +109,23 @@ def test_quoted_words_in_a_law_callout_are_quotes(build: Build) -> None:
     assert check(build(quiz(), page(body))) == []
 
 
+def test_quote_marks_in_a_guidance_callout_are_checked_like_the_law_box(build: Build) -> None:
+    body = (
+        "::: guidance\nThe police “can record that they chose not to take further action as it "
+        "was not in the public interest” [[UKCCIS-2016 §2.4]].\n:::\n"
+    )
+    assert [(q.kind, q.text) for q in find_quotes(body)] == [
+        (
+            "law",
+            "can record that they chose not to take further action as it was not in the "
+            "public interest",
+        ),
+    ]
+    assert check(build(quiz(), page(body))) == []
+    wrong = body.replace("§2.4", "§2.0")
+    assert problem_in(build, wrong).message.startswith("quote “can record that they chose")
+
+
 def test_a_law_callout_without_quote_marks_has_no_quotes() -> None:
     body = "::: law\nSharing an image of anyone under 18 is illegal [[UKCCIS-2016 §2.0]].\n:::\n"
     assert find_quotes(body) == ()
@@ -129,6 +146,20 @@ def test_quote_from_another_section_names_where_it_is(build: Build) -> None:
         "UKCCIS-2016 §2.3"
     )
     assert found.hint == "it is in UKCCIS-2016 §2.4: cite that"
+
+
+def test_a_quote_citing_a_described_source_is_refused(build: Build) -> None:
+    found = problem_in(build, "> An adult is involved. [[UKCIS-2024 §2.2]]\n")
+    assert (
+        found.message
+        == "quote “An adult is involved.” cites UKCIS-2024 §2.2: UKCIS-2024 is not vendored"
+    )
+    assert found.hint.startswith("UKCIS-2024 is not vendored: paraphrase it and cite the section")
+
+
+def test_a_paraphrase_citing_a_described_source_is_fine(build: Build) -> None:
+    body = "An adult being involved means an immediate referral. [[UKCIS-2024 §2.2]]\n"
+    assert check(build(quiz(), page(body))) == []
 
 
 def test_quote_that_is_nowhere_in_the_guidance(build: Build) -> None:

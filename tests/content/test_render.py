@@ -88,6 +88,7 @@ def test_callout_headings() -> None:
         "do": "Do",
         "dont": "Don't",
         "law": "The law says",
+        "guidance": "Police and guidance say",
         "note": "Note",
         "local": "Your school's protocol",
     }

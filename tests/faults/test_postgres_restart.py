@@ -1,18 +1,24 @@
-"""PostgreSQL restarted while the app runs: requests in flight fail cleanly and the app
-recovers by itself (pool pre-ping), on a private PostgreSQL cluster this test owns."""
+"""PostgreSQL restarted or hung while the app runs: requests fail cleanly with a 503 page
+and the app recovers by itself (pool pre-ping), on a private PostgreSQL cluster this test
+owns."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.faults.live import Client, Server, app_env, free_port, prepare_database
+from training_app.database import QUIET_SECONDS
 
 PG_BIN = Path("/usr/lib/postgresql")
 
@@ -84,8 +90,9 @@ def test_app_recovers_after_a_postgres_restart(private_postgres):
         assert client.get("/")[0] == 200
 
         _pg_ctl(ctl, "-m", "fast", "stop")
-        status, _, body = client.get("/")
-        assert status == 500 and "Something went wrong on our side" in body
+        status, headers, body = get_with_headers(client, "/")
+        assert status == 503 and "briefly unavailable" in body
+        assert int(headers["Retry-After"]) > 0
 
         _pg_ctl(ctl, "start")
         statuses = [client.get("/")[0] for _ in range(4)]  # both workers' pools recover
@@ -93,4 +100,56 @@ def test_app_recovers_after_a_postgres_restart(private_postgres):
         _pg_ctl(ctl, "-m", "fast", "restart")
         assert [client.get("/")[0] for _ in range(4)] == [200] * 4
     finally:
+        server.stop()
+
+
+def get_with_headers(client: Client, path: str) -> tuple[int, dict[str, str], str]:
+    """GET through the client's cookies: (status, headers, body); raises if dropped."""
+    request = urllib.request.Request(client.base + path)
+    try:
+        with client.opener.open(request, timeout=60) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+def _cluster_pids(data: Path) -> list[int]:
+    """The postmaster and every process it has started (backends, checkpointer...)."""
+    postmaster = int((data / "postmaster.pid").read_text().split()[0])
+    children = Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split()
+    return [postmaster, *map(int, children)]
+
+
+def test_a_hung_postgres_gives_503_pages_in_seconds_and_recovers(private_postgres):
+    """Every PostgreSQL process frozen (SIGSTOP): the kernel still accepts connections and
+    pings, nothing answers. The pooled connection's ping and the new connection both give
+    up in time, so the page is a 503, not a worker stuck until gunicorn kills it."""
+    url, ctl = private_postgres
+    data = Path(ctl[ctl.index("-D") + 1])
+    env = app_env(url, DATABASE_CONNECT_TIMEOUT_SECONDS="2", DATABASE_PING_TIMEOUT_SECONDS="1")
+    prepare_database(env)
+    server = Server(env, workers=1).start()
+    pids: list[int] = []
+    try:
+        client = Client(server.url)
+        client.sign_in("staff@northfield.demo")
+        assert client.get("/")[0] == 200
+        pids = _cluster_pids(data)
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        # Past the quiet spell, so the pooled connection is pinged before it is used.
+        time.sleep(QUIET_SECONDS + 0.5)
+        started = time.monotonic()
+        status, headers, body = get_with_headers(client, "/")
+        elapsed = time.monotonic() - started
+        assert status == 503 and "briefly unavailable" in body
+        assert int(headers["Retry-After"]) > 0
+        assert elapsed < 8, f"the 503 took {elapsed:.1f} s"
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)
+        pids = []
+        assert client.get("/")[0] == 200  # signed in still, on a fresh connection
+    finally:
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)
         server.stop()

@@ -5,8 +5,9 @@ The convention (docs/content-authoring.md, "Quoting the guidance"):
 - A blockquote (``> ...``) that holds a citation ``[[...]]`` is a quote of the guidance. Each
   part of it must appear verbatim in one of the sections cited by the first run of citations
   that follows that part inside the blockquote (normally the citations at its end).
-- In a ``::: law`` callout that holds a citation, text between quote marks (“...” or "...") is
-  a quote, checked the same way against the citations that follow it in the callout.
+- In a ``::: law`` or ``::: guidance`` callout that holds a citation, text between quote marks
+  (“...” or "...") is a quote, checked the same way against the citations that follow it in the
+  callout.
 - An ellipsis (``…`` or ``...``) marks words left out: the words on each side are checked
   separately. Paragraphs and list items of a blockquote are checked separately too, because
   the guidance texts are PDF extractions whose list numbers and line order do not survive.
@@ -27,11 +28,20 @@ from typing import Literal
 from markdown_it.token import Token
 
 from training_app import rules as registry
-from training_app.content.guidance import passage, quote_found, quote_sources
+from training_app.content.guidance import (
+    described_citations,
+    passage,
+    quote_found,
+    quote_sources,
+)
 from training_app.content.render import MD
 from training_app.content.schema import Reader
 
 QuoteKind = Literal["blockquote", "law"]
+# Callouts whose quote-marked text is a quote of the guidance (checked like the law box).
+_QUOTING_CALLOUTS = ("law", "guidance")
+_OPEN = {f"container_{name}_open" for name in _QUOTING_CALLOUTS}
+_CLOSE = {f"container_{name}_close" for name in _QUOTING_CALLOUTS}
 
 _ELLIPSIS = re.compile(r"…|\.\.\.")
 _QUOTED = re.compile(r"“([^”]*)”|\"([^\"]*)\"")
@@ -73,12 +83,12 @@ def find_quotes(markdown: str) -> tuple[Quote, ...]:
 
 
 def _regions(tokens: Sequence[Token]) -> Iterator[tuple[QuoteKind, list[_Item]]]:
-    """The outermost blockquotes and law callouts; a blockquote in a callout is its own."""
+    """The outermost blockquotes and quoting callouts; a blockquote in a callout is its own."""
     stack: list[tuple[QuoteKind, list[_Item]]] = []
     for token in tokens:
-        if token.type in ("blockquote_open", "container_law_open"):
+        if token.type == "blockquote_open" or token.type in _OPEN:
             stack.append(("blockquote" if token.type == "blockquote_open" else "law", []))
-        elif token.type in ("blockquote_close", "container_law_close") and stack:
+        elif (token.type == "blockquote_close" or token.type in _CLOSE) and stack:
             yield stack.pop()
         elif token.type == "inline" and stack:
             items = stack[-1][1]
@@ -154,6 +164,17 @@ def check_quotes(found: Reader, node: str, field: str, markdown: str) -> None:
         # Unknown citations are reported on their own; with none known there is nothing to check.
         if not any(registry.is_valid_citation(c) for c in quote.citations):
             continue
+        described = described_citations(quote.citations)
+        if described:
+            source = registry.section(described[0]).source
+            found.problem(
+                node,
+                field,
+                f"quote {quote.preview} cites {', '.join(described)}: {source} is not vendored",
+                f"{source} is not vendored: paraphrase it and cite the section (no quote marks), "
+                "or quote a vendored source",
+            )
+            continue
         if not quote_found(quote.text, quote.citations):
             message = f"quote {quote.preview} is not in {', '.join(quote.citations)}"
             found.problem(node, field, message, _hint(quote))
@@ -165,7 +186,9 @@ def _hint(quote: Quote) -> str:
         return f"it is in {', '.join(where)}: cite that"
     folded = _fold(quote.text)
     near = [
-        s.citation for s in registry.known_sections() if folded in _fold(passage(s.citation).text)
+        s.citation
+        for s in registry.known_sections()
+        if not s.described and folded in _fold(passage(s.citation).text)
     ]
     if near:
         return (

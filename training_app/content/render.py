@@ -23,6 +23,8 @@ CALLOUTS = {
     "do": "Do",
     "dont": "Don't",
     "law": "The law says",
+    # Police policy and guidance (national or local) are not law: a box of their own.
+    "guidance": "Police and guidance say",
     "note": "Note",
     "local": "Your school's protocol",
 }
@@ -134,12 +136,57 @@ def render_markdown(
     protocol: Any = None,
     guidance_url: GuidanceUrl | None = None,
     plain_citations: bool = False,
+    hide_citations: bool = False,
 ) -> str:
     """Render content Markdown to safe HTML for this school's protocol."""
     env: dict[str, Any] = {"protocol": protocol, "plain_citations": plain_citations}
     if guidance_url is not None:
         env["guidance_url"] = guidance_url
+    if hide_citations:
+        return MD.renderer.render(without_citations(MD.parse(text, env)), MD.options, env)
     return MD.render(text, env)
+
+
+def without_citations(tokens: list[Token]) -> list[Token]:
+    """The parsed tokens with every citation taken out, and the space before it with it.
+
+    For a class lesson: pupils and the class screen read the sentence, the teacher's notes
+    keep the source. A paragraph that held only citations goes altogether.
+    """
+    kept: list[Token] = []
+    for token in tokens:
+        if token.type == "inline" and token.children:
+            token.children = _strip_citations(token.children)
+        kept.append(token)
+        if (
+            token.type == "paragraph_close"
+            and len(kept) >= 3
+            and kept[-2].type == "inline"
+            and not kept[-2].children
+            and kept[-3].type == "paragraph_open"
+        ):
+            del kept[-3:]
+    return kept
+
+
+def _strip_citations(children: list[Token]) -> list[Token]:
+    kept: list[Token] = []
+    for child in children:
+        if child.type != "citation":
+            kept.append(child)
+            continue
+        # "told them [[X]]." reads "told them." and a citation on its own line leaves no break.
+        while kept and _blank(kept[-1]):
+            kept.pop()
+        if kept and kept[-1].type == "text":
+            kept[-1].content = kept[-1].content.rstrip()
+    while kept and _blank(kept[0]):
+        kept.pop(0)
+    return kept
+
+
+def _blank(token: Token) -> bool:
+    return token.type == "softbreak" or (token.type == "text" and not token.content.strip())
 
 
 @dataclass(frozen=True)

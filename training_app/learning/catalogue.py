@@ -51,8 +51,8 @@ def _render_cached(text: str, protocol: LocalProtocol, link_prefix: str) -> str:
 
 @lru_cache(maxsize=4096)
 def render_for_pupils(text: str, protocol: LocalProtocol) -> str:
-    """Render content Markdown for a pupil's device: sources named, never linked."""
-    return render_markdown(text, protocol=protocol, plain_citations=True)
+    """Render a class lesson's Markdown: no citation codes (the teacher's notes keep them)."""
+    return render_markdown(text, protocol=protocol, hide_citations=True)
 
 
 def render(text: str, protocol: LocalProtocol) -> str:

@@ -150,7 +150,7 @@ def lesson(code: str) -> ResponseReturnValue:
         session = db.session.get(LessonSession, seen.session_id)
         if session is None:
             abort(404)
-        context = step_context(session, for_pupil=True)
+        context = step_context(session)
         step = context["step"]
         node_id = step.node.id if step.is_question and step.node else None
         answered = queries.own_answer(participant, node_id)

@@ -25,7 +25,13 @@ from training_app.lessons.forms import ControlForm, EndForm, StartLessonForm
 from training_app.lessons.models import LIVE, LessonSession
 from training_app.lessons.plan import age_band_label
 from training_app.lessons.qr import qr_svg
-from training_app.lessons.views import conditional, join_urls, step_context
+from training_app.lessons.views import (
+    HELP_SOURCES,
+    conditional,
+    join_urls,
+    step_context,
+    teacher_notes,
+)
 from training_app.pagination import Page, page_number
 
 bp = Blueprint("lessons", __name__)
@@ -98,6 +104,22 @@ def present(session_id: int) -> ResponseReturnValue:
         )
 
     return conditional(etag, render)
+
+
+@bp.route("/lessons/<int:session_id>/notes")
+@login_required
+def notes(session_id: int) -> ResponseReturnValue:
+    """The teacher's own notes: every step with its sources, for their screen, not the class's."""
+    session = _own(session_id)
+    steps = queries.steps_of(session)
+    return render_template(
+        "lessons/notes.html",
+        session=session,
+        notes=teacher_notes(session),
+        help_sources=HELP_SOURCES,
+        position=min(session.position, len(steps) - 1),
+        age_label=age_band_label(session.age_band),
+    )
 
 
 @bp.route("/lessons/<int:session_id>/control", methods=["POST"])

@@ -36,27 +36,21 @@ class Why:
     html: str
 
 
-def step_context(session: LessonSession, *, for_pupil: bool = False) -> dict[str, Any]:
+def step_context(session: LessonSession) -> dict[str, Any]:
     """Everything a template needs to show the session's current step.
 
-    A pupil's device names the guidance behind each point but never links to it: those
-    pages are for signed-in staff.
+    The same for the class screen and a pupil's device: the words without citation codes,
+    which only the teacher's notes show (see `teacher_notes`).
     """
     steps = steps_of(session)
     step = current_step(session, steps)
     protocol = parse_protocol(session.protocol)
-    renderer = catalogue.render_for_pupils if for_pupil else catalogue.render
 
     def render(text: str) -> str:
-        return renderer(text, protocol)
+        return catalogue.render_for_pupils(text, protocol)
 
     node = step.node
     revealed = node is not None and step.is_question and node.id in session.revealed
-    body = ""
-    if step.page is not None:
-        body = render(step.page.body)
-    elif node is not None and node.situation:
-        body = render(node.situation)
     number, total = question_number(steps, min(session.position, len(steps) - 1))
     return {
         "session": session,
@@ -64,7 +58,7 @@ def step_context(session: LessonSession, *, for_pupil: bool = False) -> dict[str
         "step": step,
         "node": node,
         "position": min(session.position, len(steps) - 1),
-        "body": body,
+        "body": _body(step, render),
         "revealed": revealed,
         "correct_ids": _correct(node, session) if revealed and node else (),
         "why": _why(node, session, render) if revealed and node else [],
@@ -74,6 +68,79 @@ def step_context(session: LessonSession, *, for_pupil: bool = False) -> dict[str
         "code_display": display_code(session.join_code),
         "step_key": step_key(session, step),
     }
+
+
+# Where the help list on every pupil page and the class screen comes from (lessons/_help_list.html):
+# shown in the teacher's notes, never beside the list itself.
+HELP_SOURCES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "Talking to an adult you trust, without showing a picture, and not being in trouble "
+        "for asking",
+        ("UKCCIS-2016 §3.2", "UKCCIS-2016 §5.1", "UKCIS-2024 §2.4"),
+    ),
+    ("Childline, 24 hours a day", ("UKCCIS-2016 §9.2 (Annex B)",)),
+    (
+        "Report Remove, for under-18s, with nobody at school viewing the picture",
+        (
+            "UKCCIS-2016 §9.2 (Annex B)",
+            'CHILDLINE-REPORT-REMOVE "How it works"',
+            "UKCIS-2024 §2.10",
+        ),
+    ),
+    (
+        "Someone online threatening or asking for money: never the young person's fault; stop "
+        "replying, don't pay, tell an adult, report to CEOP",
+        ('NCA-SEXTORTION-2024 "How to respond"', "UKCCIS-2016 §9.3 (Annex C)"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class StepNote:
+    """One step as the teacher's own notes show it: the words with their sources, the answer."""
+
+    number: int
+    step: Step
+    body: str
+    correct_ids: tuple[str, ...]
+    why: list[Why]
+    citations: tuple[str, ...]
+
+
+def teacher_notes(session: LessonSession) -> list[StepNote]:
+    """Every step of the lesson with its citations linked, for the teacher's screen only."""
+    protocol = parse_protocol(session.protocol)
+
+    def render(text: str) -> str:
+        return catalogue.render(text, protocol)
+
+    notes = []
+    for number, step in enumerate(steps_of(session), start=1):
+        node = step.node
+        question = node is not None and step.is_question
+        if step.page is not None:
+            citations = step.page.citations
+        else:
+            citations = node.citations if node is not None else ()
+        notes.append(
+            StepNote(
+                number=number,
+                step=step,
+                body=_body(step, render),
+                correct_ids=_correct(node, session) if question and node else (),
+                why=_why(node, session, render) if question and node else [],
+                citations=tuple(citations),
+            )
+        )
+    return notes
+
+
+def _body(step: Step, render: Callable[[str], str]) -> str:
+    if step.page is not None:
+        return render(step.page.body)
+    if step.node is not None and step.node.situation:
+        return render(step.node.situation)
+    return ""
 
 
 def step_key(session: LessonSession, step: Step) -> str:

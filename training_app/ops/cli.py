@@ -1,4 +1,4 @@
-"""`flask backup`, `flask restore` and `flask security check`."""
+"""`flask backup`, `flask restore`, `flask security check` and `flask retention purge`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from training_app.extensions import db
+from training_app.ops import retention
 from training_app.ops.backup import BackupError, backup, restore
 from training_app.ops.security_check import all_findings
 
@@ -63,3 +64,33 @@ def security_check_command() -> None:
     if findings:
         raise SystemExit(1)
     click.echo("OK: no weak production settings found.")
+
+
+retention_cli = AppGroup("retention", help="Records kept as evidence, and their purging.")
+
+
+@retention_cli.command("purge")
+@click.option(
+    "--before",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Delete training records and audit events from before this day (UTC), YYYY-MM-DD.",
+)
+@click.option("--reason", required=True, help="Why (e.g. the retention policy): it is audited.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def retention_purge_command(before: datetime, reason: str, yes: bool) -> None:
+    """Delete records older than the school's retention period: the only way they go."""
+    if not yes:
+        click.confirm(
+            f"This deletes every training record and audit event from before "
+            f"{before.date().isoformat()}. Continue?",
+            abort=True,
+        )
+    try:
+        result = retention.purge(before.date(), reason)
+    except retention.PurgeRefused as refused:
+        raise click.ClickException(str(refused)) from refused
+    click.echo(
+        f"Deleted {result.completions} training records and {result.audit_events} audit "
+        f"events from before {result.before.isoformat()}; the purge is in the audit log."
+    )

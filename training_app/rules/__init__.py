@@ -7,19 +7,24 @@ Facts in, ``Decision`` out (``decide``), plus the first-responder do/don't rules
 
 from .actions import ACTION_IDS, VERDICTS, ActionRule, action_rule, action_rules
 from .citations import (
+    KINDS,
     SECTIONS,
     SOURCES,
+    STATUSES,
+    NotVendoredError,
     Section,
     Source,
     is_valid_citation,
     known_sections,
     normalise_text,
     quote_in_section,
+    refuse_described,
     section,
     section_text,
     sort_citations,
 )
 from .decision import aggravating_factors, decide
+from .editions import EDITION_IDS, EDITIONS, Edition, cite_for, edition
 from .explain import explain_text
 from .facts import (
     CONTENT_VALUES,
@@ -46,41 +51,63 @@ from .model import (
 )
 from .protocol import (
     DEFAULT_PROTOCOL,
+    EDITION_CHOICES,
     PROTOCOL_FIELDS,
+    UNDER_13_REFERRAL_CHOICES,
     LocalProtocol,
     ProtocolError,
     parse_protocol,
     protocol_to_dict,
 )
 from .steps import NEXT_STEP_IDS
-from .triggers import TRIGGER_RULES, TRIGGERS, TriggerRule, find_triggers, trigger_rule
+from .triggers import (
+    ALL_TRIGGERS,
+    EDITION_TRIGGERS,
+    PROTOCOL_TRIGGERS,
+    TRIGGER_RULES,
+    TRIGGERS,
+    TriggerRule,
+    find_triggers,
+    trigger_rule,
+)
 
 __all__ = [
     "ACTION_IDS",
     "AGENCIES",
     "AGENCY_NAMES",
+    "ALL_TRIGGERS",
     "CLASSIFICATIONS",
     "CONTENT_VALUES",
     "DECISION_KEYS",
     "DEFAULT_PROTOCOL",
+    "EDITIONS",
+    "EDITION_CHOICES",
+    "EDITION_IDS",
+    "EDITION_TRIGGERS",
     "FACT_FIELDS",
+    "KINDS",
     "MAX_AGE",
     "MIN_AGE",
     "NEXT_STEP_IDS",
     "PROTOCOL_FIELDS",
+    "PROTOCOL_TRIGGERS",
     "PUPIL_FIELDS",
     "REASON_KEYS",
     "SECTIONS",
     "SOURCES",
+    "STATUSES",
     "TRIGGERS",
     "TRIGGER_RULES",
+    "UNDER_13_REFERRAL_CHOICES",
     "VERDICTS",
     "ActionRule",
     "Decision",
+    "Edition",
     "Facts",
     "FactsError",
     "LocalProtocol",
     "NextStep",
+    "NotVendoredError",
     "ProtocolError",
     "Pupil",
     "Reason",
@@ -90,7 +117,9 @@ __all__ = [
     "action_rule",
     "action_rules",
     "aggravating_factors",
+    "cite_for",
     "decide",
+    "edition",
     "explain_text",
     "facts_to_dict",
     "find_triggers",
@@ -102,6 +131,7 @@ __all__ = [
     "parse_protocol",
     "protocol_to_dict",
     "quote_in_section",
+    "refuse_described",
     "section",
     "section_text",
     "sort_citations",
