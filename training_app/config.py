@@ -73,6 +73,11 @@ class Config:
 
     PER_PAGE = 50
 
+    # How many reverse proxies in front of gunicorn append to X-Forwarded-For (and set
+    # X-Forwarded-Proto/-Host). 0 trusts none: the address is the TCP peer's, so a client
+    # cannot choose the address its sign-in limits and audit rows are counted under.
+    TRUSTED_PROXIES = 0
+
 
 class DevelopmentConfig(Config):
     """The embedded default: SQLite in instance/, mail printed to the console."""
@@ -89,6 +94,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_NAME = "__Host-session"
     MAIL_BACKEND = "smtp"
     PREFERRED_URL_SCHEME = "https"
+    TRUSTED_PROXIES = 1  # nginx (docs/deployment.md); set 2 behind a load balancer and nginx
     CONTENT_PRELOAD = True  # parse the content when a worker starts, not on its first request
 
 
@@ -122,6 +128,7 @@ _ENV_OVERRIDES: dict[str, Any] = {
     "MAIL_USE_SSL": lambda v: v.lower() in {"1", "true", "yes"},
     "LOGIN_LIMIT_PER_ADDRESS": str,
     "LOGIN_LIMIT_PER_ACCOUNT": str,
+    "TRUSTED_PROXIES": int,
 }
 
 
