@@ -18,7 +18,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
-from training_app.auth import services
+from training_app.auth import services, throttle
 from training_app.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -33,11 +33,6 @@ from training_app.mfa.flow import begin_second_step
 bp = Blueprint("auth", __name__)
 
 SIGN_IN_FAILED = "The email address or password is not right. Check them and try again."
-
-
-def _account_key() -> str:
-    """Throttle sign-in attempts per account (the email typed), whoever sends them."""
-    return "account:" + services.normalise_email(request.form.get("email", ""))
 
 
 # A plain path on this site (with its query): RFC 3986's unreserved and sub-delims, ":", "@",
@@ -72,9 +67,19 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_account_key,
+    key_func=throttle.account_key,
     methods=["POST"],
     scope="login-account",
+    deduct_when=throttle.failed,
+    exempt_when=throttle.is_known_device,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=throttle.device_key,
+    methods=["POST"],
+    scope="login-device",
+    deduct_when=throttle.failed,
+    exempt_when=lambda: not throttle.is_known_device(),
 )
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], scope="login-address"
@@ -91,6 +96,7 @@ def login() -> ResponseReturnValue:
             form.email.data or "", form.password.data or "", ip_address=client_address()
         )
         if user is None:
+            throttle.mark_failed()
             flash(SIGN_IN_FAILED, "error")
             return render_template("auth/login.html", form=form, failed=True), 200
         # Roles that need it (and anyone who set it up) still have a code to give.
@@ -109,6 +115,7 @@ def finish_sign_in(user: User) -> None:
     services.start_session(user, ip_address=client_address())
     login_user(user)
     session.permanent = True
+    throttle.remember_device(user.email)
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -142,7 +149,7 @@ def change_password() -> ResponseReturnValue:
 
 
 @bp.route("/account/forgot-password", methods=["GET", "POST"])
-@limiter.limit("5 per hour", key_func=_account_key, methods=["POST"], scope="reset-account")
+@limiter.limit("5 per hour", key_func=throttle.account_key, methods=["POST"], scope="reset-account")
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], scope="reset-address"
 )
