@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from training_app.admin.forms import ConfirmForm
 from training_app.admin.models import School, Trust
 from training_app.audit.services import record_event
 from training_app.auth.models import ROLES, STAFF_GROUPS
@@ -19,7 +20,7 @@ from training_app.auth.permissions import (
     can_view_trust,
     school_scoped,
 )
-from training_app.compliance import exports, figures, reports
+from training_app.compliance import confirmations, exports, figures, reports
 from training_app.compliance.reports import Line
 from training_app.compliance.status import DUE_SOON, OVERDUE, STATES, uk_today
 from training_app.extensions import client_address, db
@@ -86,6 +87,8 @@ def dashboard(school: School) -> ResponseReturnValue:
         years=_years(),
         all_groups=figures.ALL_GROUPS,
         can_manage=can_manage_school(current_user, school),
+        waiting=confirmations.waiting(school.id, viewer_id=current_user.id),
+        confirm=ConfirmForm(),
     )
 
 
