@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from flask import url_for
+from werkzeug.routing.converters import AnyConverter, NumberConverter
 
 from tests.conftest import csrf_from
 from tests.factories import PASSWORD, sign_in
@@ -109,3 +111,31 @@ def test_a_well_formed_json_sign_in_is_refused_too(app, make_user):
     )
     assert response.status_code == 400
     assert client.get("/account/password").status_code == 302  # not signed in
+
+
+def _concrete_path(app, rule) -> str:
+    """A URL for a rule, with made-up values for its parts (the hook answers before the view)."""
+    values = {}
+    for name, converter in rule._converters.items():
+        if isinstance(converter, NumberConverter):
+            values[name] = 999999
+        elif isinstance(converter, AnyConverter):
+            values[name] = sorted(converter.items)[0]
+        else:
+            values[name] = "ABCDEFGH"
+    with app.test_request_context():
+        return url_for(rule.endpoint, **values)
+
+
+@pytest.mark.parametrize("body", [HOSTILE_JSON[0], HOSTILE_JSON[1], HOSTILE_JSON[2]])
+def test_every_post_route_refuses_json(app, login_as, world, body):
+    admin = login_as("trust_admin")
+    token = csrf_from(admin, "/account/password")
+    rules = [r for r in app.url_map.iter_rules() if "POST" in (r.methods or ())]
+    assert len(rules) > 20
+    for rule in rules:
+        path = _concrete_path(app, rule)
+        response = admin.post(
+            path, data=body, content_type="application/json", headers={"X-CSRFToken": token}
+        )
+        assert response.status_code == 400, path
