@@ -101,6 +101,8 @@ def test_own_exemption_waits_for_a_second_admin(app, login_as, world, make_user)
         {"module": MODULE, "reason": "Did it at my last school", "ends_on": ""},
     )
     assert not _exempt(app, admin)
+    record_page = admin_client.get(f"/people/{admin.id}/training").get_data(as_text=True)
+    assert "Waiting for a second person to confirm it" in record_page
     with app.app_context():
         own = db.session.scalar(select(Exemption))
     trust = login_as("trust_admin")
