@@ -62,6 +62,7 @@ def _register_features(app: Flask) -> None:
         auth,
         cli,
         compliance,
+        editions,
         errors,
         home,
         learning,
@@ -79,6 +80,7 @@ def _register_features(app: Flask) -> None:
     admin.init_app(app)
     audit.init_app(app)
     compliance.init_app(app)
+    editions.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 
