@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from sqlalchemy import select
 
@@ -33,6 +33,11 @@ PROTOCOL = {
 
 def _text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
+
+
+def _visible(response) -> str:
+    """The page's text without tags, whitespace collapsed."""
+    return " ".join(re.sub(r"<[^>]*>", " ", _text(response)).split()).replace(" ,", ",")
 
 
 def _footer(response) -> str:
@@ -72,9 +77,7 @@ def test_the_form_explains_both_new_choices_and_their_citations_resolve(login_as
     assert re.search(r'value="sexual_acts" checked', body)
     links = _links(body)
     for wanted in ("UKCIS-2024 §2.2", "UKCCIS-2016 §3.3", 'RUTLAND-2017 "For Designated'):
-        assert any(
-            quote(wanted, safe="") in quote(link, safe="/") or wanted in link for link in links
-        )
+        assert any(wanted in unquote(link) for link in links), wanted
     for link in set(links):
         assert client.get(link).status_code == 200, link
     assert f"/schools/{world.a1.id}/what-changed" in body
@@ -149,18 +152,19 @@ def test_signed_out_pages_name_no_school_edition(client):
 
 def test_the_module_intro_names_the_edition_an_attempt_started_under(app, login_as, world):
     staff = login_as("staff")
-    intro = _text(staff.get(f"/learn/{MODULE}"))
+    intro = _visible(staff.get(f"/learn/{MODULE}"))
     assert f"This module follows {GROUP}, with your school's local protocol." in intro
     _start(staff)
     _follow(app, world, "ukcis-2024")
     intro = _text(staff.get(f"/learn/{MODULE}"))
     main, footer = intro.split('<footer class="site-footer">', 1)
+    main = " ".join(re.sub(r"<[^>]*>", " ", main).split()).replace(" ,", ",")
     # The attempt keeps the protocol it started with; the school now follows 2024.
     assert f"This module follows {GROUP}" in main
     assert "You finish it under the guidance it started with." in main
     assert NATIONAL_2024 in footer
     other = login_as("dsl")
-    assert f"This module follows {NATIONAL_2024}" in _text(other.get(f"/learn/{MODULE}"))
+    assert f"This module follows {NATIONAL_2024}" in _visible(other.get(f"/learn/{MODULE}"))
 
 
 # --- What changed since 2016 ---------------------------------------------------------------

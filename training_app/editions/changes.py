@@ -131,7 +131,8 @@ def _side(
             "quotation marks in a summary of a described source",
             "described sources are not vendored: paraphrase them in your own words",
         )
-    quote = found.text(data, "quote", node, f"{name}.") if "quote" in data else ""
+    # A described side's `quote` is already reported as an unknown key above.
+    quote = found.text(data, "quote", node, f"{name}.") if optional and "quote" in data else ""
     valid = tuple(c for c in citations if is_valid_citation(c))
     if quote and valid and not quote_found(quote, valid):
         found.problem(
