@@ -140,9 +140,9 @@ DESCRIBED_SECTIONS: tuple[DescribedSection, ...] = (
     _ukcis(
         "§2.6",
         "Reporting incidents to the police",
-        "How to involve the police, by 999 where a child is in immediate danger or through local "
-        "arrangements otherwise, and what the police may then do; nothing is deleted while the "
-        "police may need it.",
+        "How and when to involve the police: straight away where a child is in immediate "
+        "danger, otherwise through local arrangements; what the police may then do; and "
+        "keeping anything they may need rather than deleting it.",
     ),
     _ukcis(
         "§2.7",
