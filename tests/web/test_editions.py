@@ -10,12 +10,17 @@ from urllib.parse import quote, unquote
 from sqlalchemy import select
 
 from tests.conftest import mentions, post_form
+from tests.factories import sign_in
 from tests.web.test_learning import MODULE, _start
 from training_app.admin.models import SchoolProtocol
+from training_app.admin.protocols import update_protocol
 from training_app.audit.models import AuditEvent
+from training_app.auth.models import User
 from training_app.content.guidance import quote_found
+from training_app.editions import school
 from training_app.editions.changes import CHANGES_FILE, load_changes
 from training_app.extensions import db
+from training_app.rules import LocalProtocol
 from training_app.rules.citations import SOURCES, known_sections
 
 GROUP = "the school group’s policy based on the 2016 national advice (UKCCIS)"
@@ -54,8 +59,6 @@ def _protocol_url(world, school="a1") -> str:
 
 def _follow(app, world, edition: str, school="a1") -> None:
     client = app.test_client()
-    from tests.factories import sign_in
-
     admin = world.users["school_admin" if school == "a1" else "trust_admin"]
     assert sign_in(client, admin.email).status_code == 302
     response = post_form(client, _protocol_url(world, school), {**PROTOCOL, "edition": edition})
@@ -257,3 +260,18 @@ def test_a_vendored_passage_says_it_is_the_documents_own_text(client):
     assert "An immediate referral to police or social care should be made" in body
     assert "quoted in full" in body and SOURCES["UKCCIS-2016"].edition in body
     assert not mentions(body, "our summary")
+
+
+def test_a_change_saved_by_another_worker_shows_within_a_minute(app, login_as, world, monkeypatch):
+    staff = login_as("staff")
+    assert GROUP in _footer(staff.get("/"))
+    # Saved as another worker would: this worker's remembered edition is not told.
+    with app.app_context():
+        admin = db.session.get(User, world.users["school_admin"].id)
+        update_protocol(
+            world.a1.id, LocalProtocol(edition="ukcis-2024"), actor=admin, ip_address=None
+        )
+    assert GROUP in _footer(staff.get("/"))
+    later = school.time.monotonic() + school.REMEMBER_SECONDS + 1
+    monkeypatch.setattr(school.time, "monotonic", lambda: later)
+    assert NATIONAL_2024 in _footer(staff.get("/"))
