@@ -28,6 +28,10 @@ SIDES = ("group_policy", "advice_2024")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Quotation marks in a described source's summary would pass our words off as its words.
 _QUOTE_MARKS = re.compile('["“”„«»]')
+_SIDE_HINTS = {
+    "group_policy": "this side cites the vendored seed documents, e.g. UKCCIS-2016 §3.3",
+    "advice_2024": "this side cites described sources, e.g. UKCIS-2024 §2.2",
+}
 
 
 @dataclass(frozen=True)
@@ -83,10 +87,10 @@ def read_changes(
                 found.problem(node, "id", f"'{change_id}' is used twice")
             seen.add(change_id)
             node = change_id
-        sides = [_side(found, entry.get(name), node, name, quote_found) for name in SIDES]
+        group, advice = (_side(found, entry.get(name), node, name, quote_found) for name in SIDES)
         title = found.text(entry, "title", node)
-        if title and all(sides) and change_id:
-            changes.append(Change(change_id, title, sides[0], sides[1]))  # type: ignore[arg-type]
+        if title and group and advice and change_id:
+            changes.append(Change(change_id, title, group, advice))
     return tuple(changes), found.problems
 
 
@@ -114,15 +118,11 @@ def _side(
                 node,
                 f"{name}.citations",
                 f"unknown citation '{citation}'",
-                "cite a registered section, e.g. UKCCIS-2016 §3.3 or UKCIS-2024 §2",
+                "cite a registered section, e.g. UKCCIS-2016 §3.3 or UKCIS-2024 §2.2",
             )
         elif is_described(citation) != described:
-            want = "the 2024 advice or another described source" if described else "a vendored"
             found.problem(
-                node,
-                f"{name}.citations",
-                f"'{citation}' is on the wrong side",
-                f"this side cites {want} source" + ("" if described else " (the seed documents)"),
+                node, f"{name}.citations", f"'{citation}' is on the wrong side", _SIDE_HINTS[name]
             )
     if described and _QUOTE_MARKS.search(summary):
         found.problem(
@@ -133,7 +133,7 @@ def _side(
         )
     # A described side's `quote` is already reported as an unknown key above.
     quote = found.text(data, "quote", node, f"{name}.") if optional and "quote" in data else ""
-    valid = tuple(c for c in citations if is_valid_citation(c))
+    valid = tuple(c for c in citations if is_valid_citation(c) and not is_described(c))
     if quote and valid and not quote_found(quote, valid):
         found.problem(
             node,
