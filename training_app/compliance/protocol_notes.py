@@ -35,9 +35,10 @@ QUESTIONS: tuple[Question, ...] = (
         "Which guidance your training follows",
         "The school group's policy is based on the 2016 national advice, which was replaced in "
         "December 2020 and updated in March 2024 (UKCIS “Sharing nudes and semi-nudes”). "
-        "The two differ on the immediate-referral criteria and the 2024 advice adds sextortion, "
-        "AI-made imagery and Report Remove. Training, the footer and the decision practice "
-        "follow your choice. The default keeps the group policy, as every school had before.",
+        "The two differ on the immediate-referral criteria; the newer harms the 2024 advice "
+        "describes (sextortion, AI-made imagery, Report Remove) are taught under either. "
+        "Training, the footer and the decision practice follow your choice. The default keeps "
+        "the group policy, as every school had before.",
         (
             Option(
                 "group-policy-2016",
@@ -52,7 +53,7 @@ QUESTIONS: tuple[Question, ...] = (
                 "Five immediate-referral criteria, with grooming and concerns about capacity "
                 "to consent inside the coercion criterion; vulnerability is weighed when the "
                 "risk is assessed.",
-                ("UKCIS-2024 §2.2", "UKCIS-2024 Annex D"),
+                ("UKCIS-2024 §2.2", "UKCIS-2024 §2.3"),
             ),
         ),
     ),
