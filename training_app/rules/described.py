@@ -203,10 +203,10 @@ DESCRIBED_SECTIONS: tuple[DescribedSection, ...] = (
         '"What to do if an incident comes to your attention"',
         "What to do if an incident comes to your attention",
         "For all staff: report it to the DSL at once; never view, copy, print, share, store or "
-        "save the imagery or ask a child to send it; don't delete it or ask anyone else to; "
-        "don't question the young people about it beyond what you need, say who you will tell, "
-        "don't blame or shame them; and record what you were told and did. Only the DSL may, in "
-        "exceptional cases, view imagery.",
+        "save the imagery or ask a child to send it; don't delete it or ask the young person "
+        "to; don't press them for details of the imagery or tell others about it; explain that "
+        "you have to pass it on and that they will be supported; never blame or shame them. "
+        "Only the DSL may, in exceptional cases, view imagery.",
         OVERVIEW_URL,
     ),
     DescribedSection(
