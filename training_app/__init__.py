@@ -67,6 +67,7 @@ def _register_features(app: Flask) -> None:
         auth,
         cli,
         compliance,
+        editions,
         errors,
         home,
         learning,
@@ -84,6 +85,7 @@ def _register_features(app: Flask) -> None:
     admin.init_app(app)
     audit.init_app(app)
     compliance.init_app(app)
+    editions.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 

@@ -157,7 +157,9 @@ def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
     pdf = Document(f"Certificate - {certificate.module}")
     pdf.ln(10)
     pdf.heading("Certificate of completion", size=24)
-    pdf.paragraph("Safeguarding training: responding to youth-produced sexual imagery", size=12)
+    pdf.paragraph(
+        "Safeguarding training: responding to the sharing of nudes and semi-nudes", size=12
+    )
     pdf.ln(6)
     pdf.paragraph("This certifies that", size=12)
     pdf.heading(certificate.name, size=20)
