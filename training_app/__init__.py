@@ -29,8 +29,13 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         app.config.from_object(config)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not configured")
-    # One trusted proxy (nginx or the platform's load balancer) in front of gunicorn.
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    # Only the configured number of proxies are believed (TRUSTED_PROXIES, config.py):
+    # with none, X-Forwarded-* from a client is ignored, not taken as its address.
+    proxies = int(app.config.get("TRUSTED_PROXIES", 0))
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     _init_extensions(app)
     _register_features(app)
     return app
@@ -62,6 +67,7 @@ def _register_features(app: Flask) -> None:
         auth,
         cli,
         compliance,
+        editions,
         errors,
         home,
         learning,
@@ -79,6 +85,7 @@ def _register_features(app: Flask) -> None:
     admin.init_app(app)
     audit.init_app(app)
     compliance.init_app(app)
+    editions.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 

@@ -80,6 +80,7 @@ def init_app(app: Flask) -> None:
     """Register every CLI group on the app."""
     from training_app.compliance.cli import compliance_cli, import_users
     from training_app.content.cli import content as content_cli
+    from training_app.demo.checks import register as register_demo_check
     from training_app.demo.cli import demo_cli
     from training_app.mfa.cli import reset_two_factor_command
     from training_app.ops.cli import (
@@ -94,6 +95,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(compliance_cli)
     app.cli.add_command(demo_cli)
+    register_demo_check()
     app.cli.add_command(content_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

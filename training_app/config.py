@@ -46,10 +46,12 @@ class Config:
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # staff CSV uploads are small
 
     # Login throttling: strict per account, generous per address because a whole
-    # school (or a classroom of pupils) usually shares one public IP address.
+    # school (or a classroom of pupils) usually shares one public IP address. The account
+    # limit counts wrong passwords only (ASVS 2.2.1: at most 100 an hour), and a browser that
+    # signed in to the account before has a budget of its own (auth/throttle.py).
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_LIMIT_PER_ACCOUNT = "10 per minute"
+    LOGIN_LIMIT_PER_ACCOUNT = "10 per minute;100 per hour"
     LOGIN_LIMIT_PER_ADDRESS = "300 per minute"
     RATELIMIT_ENABLED = True
     # With Redis (REDIS_URL): how long one call may wait before the limits fall back to
@@ -91,6 +93,11 @@ class Config:
 
     PER_PAGE = 50
 
+    # How many reverse proxies in front of gunicorn append to X-Forwarded-For (and set
+    # X-Forwarded-Proto/-Host). 0 trusts none: the address is the TCP peer's, so a client
+    # cannot choose the address its sign-in limits and audit rows are counted under.
+    TRUSTED_PROXIES = 0
+
 
 class DevelopmentConfig(Config):
     """The embedded default: SQLite in instance/, mail printed to the console."""
@@ -107,6 +114,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_NAME = "__Host-session"
     MAIL_BACKEND = "smtp"
     PREFERRED_URL_SCHEME = "https"
+    TRUSTED_PROXIES = 1  # nginx (docs/deployment.md); set 2 behind a load balancer and nginx
     CONTENT_PRELOAD = True  # parse the content when a worker starts, not on its first request
 
 
@@ -147,6 +155,7 @@ _ENV_OVERRIDES: dict[str, Any] = {
     "DATABASE_BUSY_TIMEOUT_SECONDS": float,
     "REDIS_CONNECT_TIMEOUT_SECONDS": float,
     "REDIS_TIMEOUT_SECONDS": float,
+    "TRUSTED_PROXIES": int,
 }
 
 

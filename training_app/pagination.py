@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+# ASCII digits only: "²".isdigit() is true, yet int("²") raises (and int() takes "١٢").
+_DIGITS = re.compile(r"[0-9]{1,9}\Z")
+
+
+def ascii_int(raw: str | None) -> int | None:
+    """Parse up to nine ASCII decimal digits; None for anything else (pure)."""
+    return int(raw) if raw is not None and _DIGITS.match(raw) else None
 
 
 def page_number(args: Mapping[str, str]) -> int:
     """Read ?page= as a positive integer, defaulting to 1 for anything else."""
-    raw = args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+    number = ascii_int(args.get("page"))
+    return number if number is not None and 0 < number < 100_000 else 1
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,13 @@ def test_filters_and_export(app, login_as, world, make_user):
     post_form(
         admin,
         f"/schools/{world.a1.id}/compliance/protocol",
-        {"device_power": "power_off", "viewing_rule": "ukccis", "police_threshold": "ukccis"},
+        {
+            "edition": "group-policy-2016",
+            "under_13_referral": "sexual_acts",
+            "device_power": "power_off",
+            "viewing_rule": "ukccis",
+            "police_threshold": "ukccis",
+        },
     )
     url = f"/schools/{world.a1.id}/audit"
     everything = admin.get(url).get_data(as_text=True)

@@ -162,6 +162,8 @@ def test_protocol_page_explains_each_choice_and_saves_with_an_audit(app, login_a
     for link in links:
         assert client.get(link.replace("&amp;", "&")).status_code == 200, link
     data = {
+        "edition": "group-policy-2016",
+        "under_13_referral": "sexual_acts",
         "device_power": "power_off",
         "viewing_rule": "appx8",
         "police_threshold": "dorset",

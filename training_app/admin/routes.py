@@ -10,7 +10,12 @@ from training_app.admin import services
 from training_app.admin.forms import ConfirmForm, PersonForm
 from training_app.admin.models import School, Trust
 from training_app.auth.models import User
-from training_app.auth.permissions import can_manage_school, can_view_trust, school_scoped
+from training_app.auth.permissions import (
+    can_manage_school,
+    can_view_trust,
+    may_act_on,
+    school_scoped,
+)
 from training_app.extensions import client_address, db
 from training_app.pagination import Page, page_number
 
@@ -38,6 +43,7 @@ def people(school: School) -> ResponseReturnValue:
         show=show,
         page=Page(number=number, per_page=per_page, total=total),
         confirm=ConfirmForm(),
+        may_act_on=may_act_on,
     )
 
 
@@ -83,10 +89,14 @@ def person_set_active(school: School, user_id: int, action: str) -> ResponseRetu
     if person.id == current_user.id:
         flash("You cannot deactivate your own account.", "error")
     elif ConfirmForm().validate_on_submit():
-        services.set_active(
-            person, action == "reactivate", actor=current_user, ip_address=client_address()
-        )
-        flash(f"{person.name} was {action}d.", "success")
+        try:
+            services.set_active(
+                person, action == "reactivate", actor=current_user, ip_address=client_address()
+            )
+        except services.ChangeRefused as refused:
+            flash(str(refused), "error")
+        else:
+            flash(f"{person.name} was {action}d.", "success")
     return redirect(url_for("admin.people", school_id=school.id, show=request.args.get("show")))
 
 

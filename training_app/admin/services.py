@@ -9,7 +9,8 @@ from sqlalchemy import func, or_, select
 
 from training_app.admin.models import School
 from training_app.audit.services import record_event
-from training_app.auth.models import User
+from training_app.auth.models import ROLES, User
+from training_app.auth.permissions import may_act_on
 from training_app.auth.services import normalise_email, revoke_all_sessions
 from training_app.extensions import db
 from training_app.models_common import utcnow
@@ -147,8 +148,56 @@ def add_person(
     return person
 
 
+class ChangeRefused(PermissionError):
+    """A change to a person that the actor may not make; the message says why."""
+
+
+def refusal(person: User, active: bool, *, actor: User) -> str | None:
+    """Why `actor` may not (de)activate `person`, or None when they may."""
+    if not may_act_on(actor, person):
+        verb = "reactivate" if active else "deactivate"
+        return (
+            f"You cannot {verb} {person.name}: a {ROLES.get(person.role, person.role).lower()} "
+            "outranks you. Ask someone of their rank or above."
+        )
+    if not active and person.active and person.role == "trust_admin":
+        others = db.session.scalar(
+            select(func.count())
+            .select_from(User)
+            .join(School, School.id == User.school_id)
+            .where(
+                School.trust_id == person.school.trust_id,
+                User.role == "trust_admin",
+                User.active.is_(True),
+                User.id != person.id,
+            )
+        )
+        if not others:
+            return (
+                f"You cannot deactivate {person.name}: they are the trust's last active trust "
+                "administrator. Add another first."
+            )
+    return None
+
+
 def set_active(person: User, active: bool, *, actor: User, ip_address: str | None) -> None:
-    """Deactivate (keeping history, signing them out) or reactivate a person."""
+    """Deactivate (keeping history, signing them out) or reactivate a person.
+
+    Raises ChangeRefused (after auditing the attempt) when the person outranks the actor,
+    or would be the trust's last active trust admin to go.
+    """
+    reason = refusal(person, active, actor=actor)
+    if reason is not None:
+        record_event(
+            "admin.person_change_refused",
+            actor=actor,
+            school_id=person.school_id,
+            target=("user", person.id),
+            summary=reason,
+            ip_address=ip_address,
+        )
+        db.session.commit()
+        raise ChangeRefused(reason)
     if person.active == active:
         return
     before = person_snapshot(person)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, current_app, g, request
+from flask import Flask, abort, current_app, g, request
 
 from training_app.auth import passwords
 from training_app.extensions import login_manager
@@ -36,6 +36,19 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = None
     app.register_blueprint(bp)
     add_nav_item(app, "Password", "auth.change_password", order=90)
+    app.before_request(refuse_json_bodies)
+
+
+def refuse_json_bodies() -> None:
+    """Every form takes form posts only: a JSON body is a 400, whatever it holds.
+
+    Flask-WTF would read a JSON body as the form: lone surrogates, deep nesting or a list
+    then failed deep inside a view (500), and sign-in's per-account limit, keyed on the
+    posted form's email, counted every JSON attempt in one shared bucket. No page of this
+    app takes JSON, so none is read.
+    """
+    if request.method not in {"GET", "HEAD", "OPTIONS"} and request.is_json:
+        abort(400)
 
 
 def read_alongside_session_user(app: Flask, endpoint: str, plan: AlongsidePlan) -> None:

@@ -57,6 +57,26 @@ def can_view_person(viewer: Person, person: Person) -> bool:
     return viewer.id == person.id or can_manage_school(viewer, person.school)
 
 
+# Who outranks whom (auth.models.ROLES): acting on a person needs at least their rank.
+RANKS: dict[str, int] = {"staff": 0, "dsl": 1, "school_admin": 2, "trust_admin": 3}
+
+
+def may_act_on(actor: Person, person: Person) -> bool:
+    """Nobody changes a person who outranks them (trust admin > school admin > DSL > staff)."""
+    # An unknown role fails closed: the actor ranks lowest, the person highest.
+    return RANKS.get(actor.role, -1) >= RANKS.get(person.role, len(RANKS))
+
+
+def can_confirm_own_entry(actor: Person, person: Person) -> bool:
+    """Someone else who runs the person's school (an admin, or its DSL) confirms what a
+    person recorded about their own training: nobody certifies or exempts themselves."""
+    if actor.id == person.id:
+        return False
+    if actor.role == "dsl" and actor.school_id == person.school_id:
+        return True
+    return can_manage_school(actor, person.school)
+
+
 def can_rehearse(user: Person) -> bool:
     """DSL tools (walkthrough practice, mock incidents) are for DSLs and admins."""
     return user.role in {"dsl", "school_admin", "trust_admin"}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import unquote
+
 from flask import (
     Blueprint,
     current_app,
@@ -15,7 +18,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
-from training_app.auth import services
+from training_app.auth import services, throttle
 from training_app.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -32,24 +35,51 @@ bp = Blueprint("auth", __name__)
 SIGN_IN_FAILED = "The email address or password is not right. Check them and try again."
 
 
-def _account_key() -> str:
-    """Throttle sign-in attempts per account (the email typed), whoever sends them."""
-    return "account:" + services.normalise_email(request.form.get("email", ""))
+# A plain path on this site (with its query): RFC 3986's unreserved and sub-delims, ":", "@",
+# "/", "?" and percent escapes. No spaces, control characters or backslashes: browsers drop
+# tabs and newlines and read a backslash as "/", so "/<tab>/evil.example" leaves the site.
+_PLAIN_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*\Z")
+# What no percent-decoding of it may become (a proxy or a later redirect may decode it): a
+# path that leaves the site ("//host", "/" then a backslash) or a control character.
+_LEAVES_SITE = re.compile(r"\A(?!/(?![/\\]))|[\x00-\x1f\x7f\\]")
+DECODINGS_CHECKED = 3
+
+
+def is_local_path(target: str | None) -> bool:
+    """Whether `target` is a plain same-site path, also once percent-decoded (pure)."""
+    if not target or len(target) > 2000 or not _PLAIN_PATH.match(target):
+        return False
+    for _ in range(DECODINGS_CHECKED):
+        decoded = unquote(target)
+        if decoded == target:
+            return True
+        if _LEAVES_SITE.search(decoded):
+            return False
+        target = decoded
+    return False
 
 
 def _safe_next(target: str | None) -> str:
-    """Only follow local paths after sign-in, never another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("home.index")
+    """Only follow plain local paths after sign-in, never another site."""
+    return target if target is not None and is_local_path(target) else url_for("home.index")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_account_key,
+    key_func=throttle.account_key,
     methods=["POST"],
     scope="login-account",
+    deduct_when=throttle.failed,
+    exempt_when=throttle.is_known_device,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=throttle.device_key,
+    methods=["POST"],
+    scope="login-device",
+    deduct_when=throttle.failed,
+    exempt_when=lambda: not throttle.is_known_device(),
 )
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], scope="login-address"
@@ -60,18 +90,21 @@ def login() -> ResponseReturnValue:
         return redirect(url_for("home.index"))
     form = SignInForm()
     if form.validate_on_submit():
+        # Checked before any session or challenge exists, so no `next` can break a sign-in.
+        next_url = _safe_next(request.args.get("next"))
         user = services.authenticate(
             form.email.data or "", form.password.data or "", ip_address=client_address()
         )
         if user is None:
+            throttle.mark_failed()
             flash(SIGN_IN_FAILED, "error")
             return render_template("auth/login.html", form=form, failed=True), 200
         # Roles that need it (and anyone who set it up) still have a code to give.
-        second_step = begin_second_step(user, _safe_next(request.args.get("next")))
+        second_step = begin_second_step(user, next_url)
         if second_step is not None:
             return second_step
         finish_sign_in(user)
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(next_url)
     return render_template("auth/login.html", form=form, failed=False)
 
 
@@ -82,6 +115,7 @@ def finish_sign_in(user: User) -> None:
     services.start_session(user, ip_address=client_address())
     login_user(user)
     session.permanent = True
+    throttle.remember_device(user.email)
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -115,7 +149,7 @@ def change_password() -> ResponseReturnValue:
 
 
 @bp.route("/account/forgot-password", methods=["GET", "POST"])
-@limiter.limit("5 per hour", key_func=_account_key, methods=["POST"], scope="reset-account")
+@limiter.limit("5 per hour", key_func=throttle.account_key, methods=["POST"], scope="reset-account")
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], scope="reset-address"
 )

@@ -159,6 +159,20 @@ def revoke_all_sessions(user_id: int, *, except_token: str | None = None) -> Non
     db.session.execute(query.values(revoked_at=utcnow()))
 
 
+def revoke_reset_links(user_id: int, *, except_id: int | None = None) -> None:
+    """End every live reset link of a person (one link at a time; none after a change)."""
+    now = utcnow()
+    query = update(PasswordResetToken).where(
+        PasswordResetToken.user_id == user_id,
+        PasswordResetToken.used_at.is_(None),
+        PasswordResetToken.expires_at > now,
+    )
+    if except_id is not None:
+        query = query.where(PasswordResetToken.id != except_id)
+    # Expired, not "used": the audit trail and the link's page tell the two apart.
+    db.session.execute(query.values(expires_at=now))
+
+
 def set_password(user: User, new_password: str) -> None:
     """Store a new password hash (the caller revokes sessions and commits)."""
     user.password_hash = hash_password(new_password)
@@ -171,6 +185,7 @@ def change_password(user: User, current: str, new: str, *, ip_address: str | Non
         return False
     set_password(user, new)
     revoke_all_sessions(user.id, except_token=user.current_session_token)
+    revoke_reset_links(user.id)
     record_event(
         "auth.password_changed",
         actor=user,
@@ -197,6 +212,8 @@ def create_reset_token(email: str, *, ip_address: str | None) -> ResetRequest | 
         return None
     token = secrets.token_urlsafe(32)
     hours = current_app.config["PASSWORD_RESET_HOURS"]
+    # One live link per person: the newest email is the only one that works.
+    revoke_reset_links(user.id)
     db.session.add(
         PasswordResetToken(
             user_id=user.id, token_hash=_digest(token), expires_at=utcnow() + timedelta(hours=hours)
@@ -251,6 +268,7 @@ def reset_password(token: str, new_password: str, *, ip_address: str | None) -> 
         return None
     set_password(user, new_password)
     revoke_all_sessions(user.id)
+    revoke_reset_links(user.id)
     record_event(
         "auth.password_reset",
         actor=user,

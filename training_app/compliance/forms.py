@@ -103,6 +103,8 @@ class ExemptionForm(ModuleChoiceForm):
 class ProtocolForm(FlaskForm):
     """The school's local protocol for the decision engine (see rules.protocol)."""
 
+    edition = RadioField("Guidance", validators=[InputRequired("Choose one.")])
+    under_13_referral = RadioField("Under 13", validators=[InputRequired("Choose one.")])
     device_power = RadioField("Device", validators=[InputRequired("Choose one.")])
     viewing_rule = RadioField("Viewing", validators=[InputRequired("Choose one.")])
     police_threshold = RadioField("Police", validators=[InputRequired("Choose one.")])

@@ -186,12 +186,20 @@ def decode(data: bytes) -> str:
         ) from exc
 
 
-def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
-    first = text.split("\n", 1)[0]
-    try:
-        return csv.Sniffer().sniff(first, delimiters=",;\t")
-    except csv.Error:
-        return csv.excel
+DELIMITERS = ",;\t"  # Excel saves ";" where "," is the decimal mark; "\t" from a paste
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def delimiter_of(text: str) -> str:
+    """The header line's delimiter: whichever of , ; and tab it uses most outside quotes (pure).
+
+    Only the delimiter is guessed. Quoting is always the csv module's default (Excel's):
+    `"` quotes a cell, `""` inside one is a quote mark. csv.Sniffer guessed those too, from
+    the header alone, and then split `"Lee, Sam"` and mangled `"Pat ""Q"" Name"`.
+    """
+    header = _QUOTED.sub("", text.split("\n", 1)[0])
+    best = max(DELIMITERS, key=header.count)  # a tie (or none at all) keeps ","
+    return best if header.count(best) > 0 else ","
 
 
 def _columns(header: list[str]) -> dict[str, int]:
@@ -288,7 +296,9 @@ def _read_row(line: int, cells: list[str], columns: dict[str, int]) -> Row:
 def parse(text: str) -> list[Row]:
     """Every data row of the CSV, each with its problems (duplicates in the file included)."""
     # strict: an unclosed quote is reported, not silently swallowing the rest of the file.
-    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text), strict=True)
+    reader = csv.reader(
+        io.StringIO(text, newline=""), csv.excel, delimiter=delimiter_of(text), strict=True
+    )
     try:
         header = next(reader, None)
         if header is None or not any(h.strip() for h in header):

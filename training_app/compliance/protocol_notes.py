@@ -31,6 +31,55 @@ class Question:
 
 QUESTIONS: tuple[Question, ...] = (
     Question(
+        "edition",
+        "Which guidance your training follows",
+        "The school group's policy is based on the 2016 national advice, which was replaced in "
+        "December 2020 and updated in March 2024 (UKCIS “Sharing nudes and semi-nudes”). "
+        "The two differ on the immediate-referral criteria; the newer harms the 2024 advice "
+        "describes (sextortion, AI-made imagery, Report Remove) are taught under either. "
+        "Training, the footer and the decision practice follow your choice. The default keeps "
+        "the group policy, as every school had before.",
+        (
+            Option(
+                "group-policy-2016",
+                "The school group's policy based on the 2016 national advice (default)",
+                "Six immediate-referral criteria, one of them for a pupil who is vulnerable, "
+                "has been abused or is involved with social care.",
+                ("UKCCIS-2016 §3.3",),
+            ),
+            Option(
+                "ukcis-2024",
+                "The 2024 national advice (UKCIS)",
+                "Five immediate-referral criteria, with grooming and concerns about capacity "
+                "to consent inside the coercion criterion; vulnerability is weighed when the "
+                "risk is assessed.",
+                ("UKCIS-2024 §2.2", "UKCIS-2024 §2.3"),
+            ),
+        ),
+    ),
+    Question(
+        "under_13_referral",
+        "When a child under 13 means an immediate referral",
+        "The national criteria refer at once when the imagery involves sexual acts and a child "
+        "in it is under 13. RUTLAND-2017 goes further: any incident involving a child under 13 "
+        "is referred at once. A stricter choice adds a trigger for under-13s; it never removes "
+        "one.",
+        (
+            Option(
+                "sexual_acts",
+                "When the imagery involves sexual acts and a child in it is under 13 (default)",
+                "The national wording, in both the group policy and the 2024 advice.",
+                ("UKCCIS-2016 §3.3", "UKCIS-2024 §2.2"),
+            ),
+            Option(
+                "always",
+                "Whenever a child under 13 is involved",
+                "The county guidance's rule: refer every incident involving a child under 13.",
+                ('RUTLAND-2017 "For Designated Safeguarding Leads"',),
+            ),
+        ),
+    ),
+    Question(
         "device_power",
         "What staff do with a confiscated phone or tablet",
         "The sources disagree. RUTLAND-2017 tells any member of staff to put the device in "

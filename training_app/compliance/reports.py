@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from training_app.auth.models import User
-from training_app.compliance import services
+from training_app.compliance import confirmations, services
 from training_app.compliance.models import Exemption, RoleChange
 from training_app.compliance.policy import Requirement, TrainingPolicy, module_title
 from training_app.compliance.status import (
@@ -181,6 +181,8 @@ def latest_done(
             # Not a void itself, and not cancelled by one (an index lookup on voids_id).
             Completion.voids_id.is_(None),
             ~exists().where(void.voids_id == Completion.id),
+            # Training a person recorded for themselves waits for a second person.
+            confirmations.record_counts(),
             *([Completion.completed_at <= cutoff] if cutoff is not None else []),
         )
         .order_by(Completion.completed_at.desc(), Completion.id.desc())
@@ -225,6 +227,8 @@ def _exemptions(
     for row in rows:
         if row.revokes_id is not None or uk_date(row.created_at) > on:
             continue
+        if confirmations.is_self_made(row):
+            continue  # nobody exempts themselves: it waits for a second person
         key = (row.user_id, row.module_id)
         # It stops applying the day after its end date, or on the day it was revoked.
         ends = [revoked.get(row.id), row.ends_on + timedelta(days=1) if row.ends_on else None]

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from training_app.admin.forms import ConfirmForm
 from training_app.admin.models import School, Trust
 from training_app.audit.services import record_event
 from training_app.auth.models import ROLES, STAFF_GROUPS
@@ -19,11 +20,11 @@ from training_app.auth.permissions import (
     can_view_trust,
     school_scoped,
 )
-from training_app.compliance import exports, figures, reports
+from training_app.compliance import confirmations, exports, figures, reports
 from training_app.compliance.reports import Line
 from training_app.compliance.status import DUE_SOON, OVERDUE, STATES, uk_today
 from training_app.extensions import client_address, db
-from training_app.pagination import Page, page_number
+from training_app.pagination import Page, ascii_int, page_number
 
 bp = Blueprint("compliance", __name__)
 
@@ -86,6 +87,8 @@ def dashboard(school: School) -> ResponseReturnValue:
         years=_years(),
         all_groups=figures.ALL_GROUPS,
         can_manage=can_manage_school(current_user, school),
+        waiting=confirmations.waiting(school.id, viewer_id=current_user.id),
+        confirm=ConfirmForm(),
     )
 
 
@@ -97,8 +100,8 @@ def _detail_csv(lines: list[Line], school_names: dict[int, str]) -> str:
 def _summary_year() -> tuple[int, date | None]:
     """The academic year asked for, and the date to report it at (None: today)."""
     current = figures.academic_year(uk_today())
-    raw = request.args.get("year", "")
-    year = int(raw) if raw.isdigit() and len(raw) == 4 else current
+    asked = ascii_int(request.args.get("year"))
+    year = asked if asked is not None and 2000 <= asked <= 9999 else current
     if year > current or year < 2000:
         abort(404)
     return year, (None if year == current else figures.year_end(year))

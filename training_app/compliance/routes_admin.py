@@ -30,6 +30,7 @@ from training_app.compliance.policy import (
 from training_app.compliance.protocol_notes import CONTACT_NOTE, QUESTIONS
 from training_app.compliance.reports import library_titles
 from training_app.compliance.routes import bp
+from training_app.editions.school import forget_school_edition
 from training_app.extensions import client_address, db
 from training_app.learning.catalogue import staff_modules
 from training_app.rules.facts import FactsError
@@ -92,6 +93,8 @@ def protocol(school: School) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             chosen = LocalProtocol(
+                edition=form.edition.data or "",
+                under_13_referral=form.under_13_referral.data or "",
                 device_power=form.device_power.data or "",
                 viewing_rule=form.viewing_rule.data or "",
                 police_threshold=form.police_threshold.data or "",
@@ -103,6 +106,7 @@ def protocol(school: School) -> ResponseReturnValue:
             form[name].errors = [exc.message] if name in form else [str(exc)]
         else:
             update_protocol(school.id, chosen, actor=current_user, ip_address=client_address())
+            forget_school_edition(school.id)
             flash("The local protocol is saved. It applies to modules started from now.", "success")
             return redirect(url_for("compliance.protocol", school_id=school.id))
     return render_template(

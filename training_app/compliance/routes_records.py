@@ -18,9 +18,15 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from training_app.admin.forms import ConfirmForm
 from training_app.auth.models import User
-from training_app.auth.permissions import can_manage_school, can_view_person
-from training_app.compliance import certificates, reports, services
+from training_app.auth.permissions import (
+    can_confirm_own_entry,
+    can_manage_school,
+    can_view_person,
+    can_view_reports,
+)
+from training_app.compliance import certificates, confirmations, reports, services
 from training_app.compliance.forms import ExemptionForm, ExternalTrainingForm, ReasonForm
 from training_app.compliance.models import Exemption
 from training_app.compliance.policy import known_module_ids, module_title
@@ -46,6 +52,16 @@ def _record(record_id: int) -> tuple[Completion, User]:
     if record.source == SOURCE_VOID or not can_view_person(current_user, person):
         abort(404)
     return record, person
+
+
+def _waits(person: User) -> str:
+    """The note for an entry the admin made about themselves: it waits for a second person."""
+    if person.id != current_user.id:
+        return ""
+    return (
+        " As it is your own, it counts once another administrator or your DSL confirms it "
+        "(on the school's training dashboard)."
+    )
 
 
 def _back(person: User) -> ResponseReturnValue:
@@ -117,7 +133,7 @@ def record_external(user_id: int) -> ResponseReturnValue:
         except services.RecordError as exc:
             form.completed_on.errors = [str(exc)]
         else:
-            flash(f"The training is recorded on {person.name}'s record.", "success")
+            flash(f"The training is recorded on {person.name}'s record.{_waits(person)}", "success")
             return _back(person)
     return render_template("compliance/record_external.html", person=person, form=form)
 
@@ -142,7 +158,8 @@ def exempt(user_id: int) -> ResponseReturnValue:
         except services.RecordError as exc:
             form.ends_on.errors = [str(exc)]
         else:
-            flash(f"The exemption is recorded on {person.name}'s record.", "success")
+            message = f"The exemption is recorded on {person.name}'s record.{_waits(person)}"
+            flash(message, "success")
             return _back(person)
     return render_template("compliance/exempt.html", person=person, form=form)
 
@@ -208,6 +225,50 @@ def revoke(exemption_id: int) -> ResponseReturnValue:
         form=form,
         title=module_title(exemption.module_id, reports.library_titles()),
     )
+
+
+@bp.route("/training-records/<int:record_id>/confirm", methods=["POST"])
+@login_required
+def confirm_record(record_id: int) -> ResponseReturnValue:
+    """A second person confirms training someone recorded for themselves."""
+    record = db.get_or_404(Completion, record_id)
+    person = db.session.get_one(User, record.user_id)
+    if record.source == SOURCE_VOID or not can_view_reports(current_user, person.school):
+        abort(404)
+    if not can_confirm_own_entry(current_user, person):
+        abort(403)
+    if ConfirmForm().validate_on_submit():
+        try:
+            confirmations.confirm_record(
+                record, person, actor=current_user, ip_address=client_address()
+            )
+        except services.RecordError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"{person.name}'s training record is confirmed and now counts.", "success")
+    return redirect(url_for("compliance.dashboard", school_id=person.school_id))
+
+
+@bp.route("/exemptions/<int:exemption_id>/confirm", methods=["POST"])
+@login_required
+def confirm_exemption(exemption_id: int) -> ResponseReturnValue:
+    """A second person confirms an exemption someone recorded for themselves."""
+    exemption = db.get_or_404(Exemption, exemption_id)
+    person = db.session.get_one(User, exemption.user_id)
+    if exemption.revokes_id is not None or not can_view_reports(current_user, person.school):
+        abort(404)
+    if not can_confirm_own_entry(current_user, person):
+        abort(403)
+    if ConfirmForm().validate_on_submit():
+        try:
+            confirmations.confirm_exemption(
+                exemption, person, actor=current_user, ip_address=client_address()
+            )
+        except services.RecordError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"{person.name}'s exemption is confirmed and now applies.", "success")
+    return redirect(url_for("compliance.dashboard", school_id=person.school_id))
 
 
 @bp.route("/training-records/<int:record_id>/certificate")

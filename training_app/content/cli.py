@@ -12,8 +12,10 @@ from flask.cli import AppGroup
 from training_app.config import PROJECT_ROOT
 from training_app.content.check import PROTOCOLS, check
 from training_app.content.coverage import coverage, format_table
+from training_app.content.guidance import quote_found
 from training_app.content.loader import load_library
-from training_app.content.model import Library
+from training_app.content.model import Library, Problem
+from training_app.editions.changes import CHANGES_FILE, load_changes
 
 content = AppGroup("content", help="Check, list and measure the coverage of the training content.")
 
@@ -25,11 +27,21 @@ def _library() -> Library:
     return load_library(scenarios, quizzes)
 
 
+def _what_changed_problems() -> list[Problem]:
+    # The "what changed since 2016" comparison is content too: its citations and quotes are
+    # checked with everything else (training_app/editions/changes.py).
+    path = Path(current_app.config.get("WHAT_CHANGED_FILE") or CHANGES_FILE)
+    display = (
+        str(path.relative_to(PROJECT_ROOT)) if path.is_relative_to(PROJECT_ROOT) else path.name
+    )
+    return load_changes(path, quote_found, display)[1]
+
+
 @content.command("check")
 def check_command() -> None:
     """Print every content problem as file:node:field: message (hint); exit 1 if any."""
     library = _library()
-    problems = check(library)
+    problems = check(library) + _what_changed_problems()
     for problem in problems:
         click.echo(str(problem))
     if problems:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -21,6 +22,12 @@ from training_app.mfa import totp
 demo_cli = AppGroup("demo", help="Demo data for trying the platform.")
 
 DEMO_PASSWORD = "demo-training-2026"  # noqa: S105 - printed demo credential, dev only
+# Every demo account's address ends so (`demo.checks` looks for them in a deployment).
+DEMO_EMAIL_SUFFIX = ".demo"
+REFUSED_IN_PRODUCTION = (
+    "demo data is refused in production (TRAINING_APP_ENV=production): its passwords and "
+    "two-factor secrets are published, so anyone could sign in as its people"
+)
 
 # Published two-factor secrets of the demo DSLs and admins (base32, as authenticator apps
 # take them): anyone trying the demo can add one to an app, or run `flask demo code EMAIL`.
@@ -96,9 +103,15 @@ def _in_demo(user: User) -> bool:
     return user.school.name in SCHOOLS and user.school.trust.name == TRUST_NAME
 
 
+def _refuse_in_production() -> None:
+    if current_app.config.get("ENV_NAME") == "production":
+        raise click.ClickException(REFUSED_IN_PRODUCTION)
+
+
 @demo_cli.command("seed")
 def seed_command() -> None:
     """Seed the demo trust (idempotent) and print the sign-in details."""
+    _refuse_in_production()
     created = seed_demo()
     enrol_demo_accounts()
     click.echo("Demo data created." if created else "Demo data already present.")
@@ -115,6 +128,7 @@ def seed_command() -> None:
 @click.argument("email")
 def code_command(email: str) -> None:
     """Print the current two-factor sign-in code of a demo account."""
+    _refuse_in_production()
     user = find_user_by_email(email)
     if user is None or not _in_demo(user):
         raise click.ClickException(f"{email} is not a demo account: codes are only shown for those")

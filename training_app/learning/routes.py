@@ -13,10 +13,14 @@ from training_app.auth.services import ReadAlongside
 from training_app.content.guidance import passage
 from training_app.content.model import Module, Node, Quiz
 from training_app.database import statement_at_a_time
+from training_app.editions.labels import edition_label
+from training_app.editions.school import school_edition
 from training_app.learning import catalogue, policy, services
 from training_app.learning.forms import StartForm, StepForm, answer_form_for
 from training_app.learning.models import IN_PROGRESS, Attempt
 from training_app.learning.progress import quiz_progress
+from training_app.rules import is_valid_citation
+from training_app.rules.citations import SOURCES, section
 
 bp = Blueprint("learning", __name__, url_prefix="/learn")
 
@@ -82,10 +86,17 @@ def overview(module_id: str) -> ResponseReturnValue:
     """What the module covers, where you are with it, and the button to start or resume."""
     module = _module(module_id)
     status = services.module_statuses(current_user.id, current_user.school_id, [module])[0]
+    # An attempt keeps the protocol it started under, edition included.
+    edition = (
+        services.attempt_protocol(status.attempt).edition
+        if status.attempt
+        else school_edition(current_user.school_id)
+    )
     return render_template(
         "learning/overview.html",
         module=module,
         status=status,
+        edition=edition_label(edition),
         form=StartForm(),
         past=services.past_attempts(current_user.id, module.id),
         can_skip=services.has_finished_before(current_user.id, module.id),
@@ -289,9 +300,20 @@ def result(module_id: str, attempt_id: int) -> ResponseReturnValue:
 
 @bp.route("/guidance/<path:citation>")
 def guidance(citation: str) -> ResponseReturnValue:
-    """The guidance passage behind a citation link, quoted in full."""
+    """The guidance behind a citation link: a vendored passage in full, or our summary."""
+    if not is_valid_citation(citation):
+        abort(404)
+    cited = section(citation)
+    source = SOURCES[cited.source]
+    if not source.vendored:
+        # Not ours to quote: our summary of the section, and where to read the original.
+        return render_template(
+            "learning/guidance_described.html", section=cited, source=source, citation=citation
+        )
     try:
         found = passage(citation)
     except (KeyError, ValueError):
         abort(404)
-    return render_template("learning/guidance.html", passage=found, citation=citation)
+    return render_template(
+        "learning/guidance.html", passage=found, source=source, citation=citation
+    )

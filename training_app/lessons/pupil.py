@@ -108,7 +108,15 @@ def _ended(session_id: int, status: int) -> ResponseReturnValue:
     session = db.session.get(LessonSession, session_id)
     response = make_response(render_template("lessons/pupil/gone.html", session=session), status)
     if session is not None:
-        response.delete_cookie(cookie_name(), path=url_for("pupil.lesson", code=session.join_code))
+        # With the attributes it was set with: a browser ignores a `__Secure-` cookie
+        # (its deletion too) that lacks `Secure`.
+        response.delete_cookie(
+            cookie_name(),
+            path=url_for("pupil.lesson", code=session.join_code),
+            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+            httponly=True,
+            samesite="Lax",
+        )
     return response
 
 

@@ -24,7 +24,8 @@ class BackupError(RuntimeError):
 def backup(database_url: str, destination: Path) -> Path:
     """Write a consistent backup of the database to `destination`."""
     url = make_url(database_url)
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _private_file(destination)
     if url.get_backend_name() == "sqlite":
         source = _sqlite_path(url)
         with sqlite3.connect(source) as live, sqlite3.connect(destination) as copy:
@@ -34,6 +35,19 @@ def backup(database_url: str, destination: Path) -> Path:
         _run_pg("pg_dump", url, ["--format=custom", "--no-owner", f"--file={destination}"])
         return destination
     raise BackupError(f"backups of {url.get_backend_name()} databases are not supported")
+
+
+def _private_file(path: Path) -> None:
+    """Create (or narrow) the backup file as 0600 before anything is written to it.
+
+    A backup holds every password hash and record: other local users must not read it,
+    whatever the umask. Made before writing, so it is never readable, even for a moment.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
 
 
 def restore(database_url: str, source: Path) -> None:

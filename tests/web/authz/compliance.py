@@ -84,6 +84,13 @@ ROUTES = [
     ),
     ("GET", "/exemptions/<int:exemption_id>/revoke", "/exemptions/999999/revoke", NOT_FOUND),
     ("POST", "/exemptions/<int:exemption_id>/revoke", "/exemptions/999999/revoke", NOT_FOUND),
+    (
+        "POST",
+        "/training-records/<int:record_id>/confirm",
+        "/training-records/999999/confirm",
+        NOT_FOUND,
+    ),
+    ("POST", "/exemptions/<int:exemption_id>/confirm", "/exemptions/999999/confirm", NOT_FOUND),
     ("GET", "/verify", "/verify", {r: 200 for r in ROLES}),
     ("GET", "/verify/<code>", "/verify/not-a-real-code-at-all", {r: 404 for r in ROLES}),
     ("GET", S + "/audit/export.csv", "/schools/{a1}/audit/export.csv", ADMIN_OF_A1),

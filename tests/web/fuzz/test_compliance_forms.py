@@ -35,7 +35,9 @@ from training_app.extensions import db
 from training_app.learning.models import Completion
 from training_app.rules.protocol import (
     DEVICE_POWER_CHOICES,
+    EDITION_CHOICES,
     POLICE_THRESHOLD_CHOICES,
+    UNDER_13_REFERRAL_CHOICES,
     VIEWING_RULE_CHOICES,
 )
 
@@ -95,18 +97,41 @@ def test_policy(app, signed_in, world, policy, hostile, extra):
 
 
 @fuzz(10)
-@probes("police", "care", device="power_off", viewing="appx8", threshold="dorset")
+@probes(
+    "police",
+    "care",
+    device="power_off",
+    viewing="appx8",
+    threshold="dorset",
+    edition="ukcis-2024",
+    under_13="always",
+)
+@probes(
+    "edition",
+    "under_13",
+    device="power_off",
+    viewing="appx8",
+    threshold="dorset",
+    police="",
+    care="",
+)
 @given(
+    edition=choice_values(EDITION_CHOICES),
+    under_13=choice_values(UNDER_13_REFERRAL_CHOICES),
     device=choice_values(DEVICE_POWER_CHOICES),
     viewing=choice_values(VIEWING_RULE_CHOICES),
     threshold=choice_values(POLICE_THRESHOLD_CHOICES),
     police=st.one_of(stored_text(), text_values()),
     care=st.one_of(stored_text(), text_values()),
 )
-def test_protocol(app, signed_in, world, device, viewing, threshold, police, care):
+def test_protocol(
+    app, signed_in, world, edition, under_13, device, viewing, threshold, police, care
+):
     client, csrf = signed_in("school_admin")
     url = f"/schools/{world.a1.id}/compliance/protocol"
     fields = {
+        "edition": edition,
+        "under_13_referral": under_13,
         "device_power": device,
         "viewing_rule": viewing,
         "police_threshold": threshold,
@@ -256,6 +281,8 @@ def test_protocol_contacts_in_training_content_are_escaped(app, signed_in, world
     admin, csrf = signed_in("school_admin")
     contact = f"PC {MARKUP[1]} {{{{7*7}}}} [x](javascript:alert(1)) **bold**"
     fields = {
+        "edition": "group-policy-2016",
+        "under_13_referral": "sexual_acts",
         "device_power": "flight_mode",
         "viewing_rule": "ukccis",
         "police_threshold": "ukccis",
