@@ -101,14 +101,14 @@ async def send(trail: Trail, browser: Browser, method: str, path: str, form: Any
             reply = await asyncio.wait_for(browser.request(method, path, form), 40)
         except (OSError, asyncio.IncompleteReadError, ValueError, IndexError, TimeoutError) as exc:
             await browser.close()
-            why = exc.__class__.__name__
+            why = f"{exc.__class__.__name__} ({method})"
         else:
             if reply.status not in LOST:
                 if "/sign-in" in reply.headers.get("location", ""):
                     trail.to_sign_in += 1
                 trail.resigned += any("session=" in cookie for cookie in reply.cookies)
                 return reply
-            why = str(reply.status)
+            why = f"{reply.status} ({method})"
         trail.lost.append((time.monotonic(), why))
         await asyncio.sleep(RESEND_AFTER_S)
     raise RuntimeError(f"{method} {path}: no answer in {RESEND_LIMIT} tries")
@@ -344,7 +344,7 @@ def run(args: argparse.Namespace, url: str, redis_url: str, folder: Path) -> lis
         if failure.watcher is not None:
             failure.watcher.join(timeout=20)
         rows = figures(trails, failure, app, emails, wall)
-        rows.insert(1, Row("balancer", "  sign-in counters in Redis (shared)", str(counters),
+        rows.insert(1, Row("balancer", "  rate-limit counters in Redis (shared)", str(counters),
                            "", "> 0", counters > 0))  # fmt: skip
         statuses = balancer.statuses()
         rows.append(Row("balancer", "HAProxy after the quiz: app1 / app2",
