@@ -1,7 +1,8 @@
 """Two app servers behind HAProxy (ops/haproxy.cfg): one is killed mid-quiz, and every
 learner finishes on the other with no lost or duplicate completion and no new sign-in.
 
-bench/balancer.py's run with 20 learners (about 20 s); `make bench` runs it with 200.
+bench/balancer.py's run with 20 learners (about 20 s on a quiet machine, 30-40 s with its
+load at 4-6, about 60 s at 10); `make bench` runs it with 200.
 """
 
 from __future__ import annotations
