@@ -20,7 +20,22 @@ def test_passage_runs_from_its_heading_to_the_next() -> None:
     assert found.text.startswith("3.8 Securing and handing over devices to the police")
     assert "lock and key until the police" in found.text
     assert "4.0 Social care" not in found.text
-    assert found.source_title.startswith("Sexting in schools and colleges")
+    assert found.source_title.startswith("A school group's safeguarding policy based on UKCCIS")
+    assert not found.described and found.edition
+
+
+def test_a_described_section_shows_our_summary_and_the_public_address() -> None:
+    found = passage("UKCIS-2024 §2.2")
+    assert found.described and found.heading == "Initial review meeting"
+    assert found.url.startswith("https://www.gov.uk/government/publications/sharing-nudes")
+    assert "five" in found.text and "March 2024" in found.edition
+    assert found.source_title.startswith("Sharing nudes and semi-nudes: advice for education")
+
+
+def test_quotes_never_match_a_described_source() -> None:
+    # Even words that are in our own summary: the summary is not the advice's text.
+    assert not quote_found("The DSL holds an initial review", ("UKCIS-2024 §2.2",))
+    assert "UKCIS-2024 §2.2" not in quote_sources("The DSL holds an initial review")
 
 
 def test_named_sections_of_local_sources() -> None:

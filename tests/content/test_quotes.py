@@ -148,6 +148,20 @@ def test_quote_from_another_section_names_where_it_is(build: Build) -> None:
     assert found.hint == "it is in UKCCIS-2016 §2.4: cite that"
 
 
+def test_a_quote_citing_a_described_source_is_refused(build: Build) -> None:
+    found = problem_in(build, "> An adult is involved. [[UKCIS-2024 §2.2]]\n")
+    assert (
+        found.message
+        == "quote “An adult is involved.” cites UKCIS-2024 §2.2: UKCIS-2024 is not vendored"
+    )
+    assert found.hint.startswith("UKCIS-2024 is not vendored: paraphrase it and cite the section")
+
+
+def test_a_paraphrase_citing_a_described_source_is_fine(build: Build) -> None:
+    body = "An adult being involved means an immediate referral. [[UKCIS-2024 §2.2]]\n"
+    assert check(build(quiz(), page(body))) == []
+
+
 def test_quote_that_is_nowhere_in_the_guidance(build: Build) -> None:
     found = problem_in(build, "> Sexting is never illegal between friends. [[UKCCIS-2016 §2.0]]\n")
     assert found.message.startswith("quote “Sexting is never illegal between friends.” is not in")

@@ -80,7 +80,7 @@ def test_vocabularies() -> None:
         "sexual_acts",
         "extreme_or_violent",
     )
-    assert FACT_FIELDS[0] == "pupils" and len(FACT_FIELDS) == 10
+    assert FACT_FIELDS[0] == "pupils" and len(FACT_FIELDS) == 15
     assert PUPIL_FIELDS == (
         "age",
         "pictured",

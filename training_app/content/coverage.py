@@ -45,6 +45,7 @@ from training_app.content.render import references
 from training_app.content.schema import Reader
 
 _ANNEX_A = "UKCCIS-2016 §9.1 (Annex A)"
+_NCA_WHAT = 'NCA-SEXTORTION-2024 "What it is"'
 
 # The "meaning (source)" column of the facts table in decision-contract.md: the engine cites
 # triggers and actions itself, but not the facts fields, so they are written out here. The
@@ -69,6 +70,13 @@ FIELD_SOURCES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "shared_online": (_ANNEX_A, "UKCCIS-2016 §8.0"),
         "contacted_by_strangers": (_ANNEX_A,),
         "parents_pose_risk": ("UKCCIS-2016 §3.1", "UKCCIS-2016 §3.5", _ANNEX_A),
+        # The 2024 facts: the group policy's passage first where it has one, then the 2024
+        # advice (described: cite it, never quote it) and the outside pages.
+        "perpetrator_unknown_online": (_ANNEX_A, "UKCIS-2024 §1.5", _NCA_WHAT),
+        "financially_motivated_extortion": (_NCA_WHAT, "UKCIS-2024 §1.5", "UKCCIS-2016 §3.3"),
+        "imagery_ai_generated_or_altered": ("UKCIS-2024 §1.6", "UKCIS-2024 Annex D"),
+        "capacity_to_consent_concern": ("UKCIS-2024 §2.2", _ANNEX_A, "UKCCIS-2016 §3.3"),
+        "other_school_pupils_involved": ("UKCCIS-2016 §3.3", "UKCIS-2024 §2.2"),
     }
 )
 

@@ -1,4 +1,8 @@
-"""The guidance behind a citation: the cited section's text, sliced from the vendored file."""
+"""The guidance behind a citation: the cited section's text, sliced from the vendored file.
+
+A described source (e.g. ``UKCIS-2024``) has no file: its passage is our summary of the section,
+marked ``described`` with the address of the original, and no quote may cite it.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,10 @@ class Passage:
     citation: str
     source_title: str
     text: str
+    described: bool = False
+    heading: str = ""
+    url: str = ""
+    edition: str = ""
 
 
 @cache
@@ -29,8 +37,26 @@ def document(source_id: str) -> str:
 def passage(citation: str) -> Passage:
     """Return the section a citation names, from its heading to the next; KeyError if unknown."""
     section = registry.section(citation)
+    source = registry.SOURCES[section.source]
+    if section.described:
+        return Passage(
+            citation,
+            source.title,
+            section.summary,
+            True,
+            section.heading,
+            section.url,
+            source.edition,
+        )
     text = registry.section_text(citation, document(section.source))
-    return Passage(citation, registry.SOURCES[section.source].title, text.strip())
+    return Passage(citation, source.title, text.strip(), edition=source.edition)
+
+
+def described_citations(citations: tuple[str, ...]) -> tuple[str, ...]:
+    """Return those of ``citations`` that name a described (not vendored) source."""
+    return tuple(
+        c for c in citations if registry.is_valid_citation(c) and registry.section(c).described
+    )
 
 
 def quote_found(quote: str, citations: tuple[str, ...]) -> bool:
@@ -38,7 +64,7 @@ def quote_found(quote: str, citations: tuple[str, ...]) -> bool:
     return any(
         registry.quote_in_section(quote, c, document(registry.section(c).source))
         for c in citations
-        if registry.is_valid_citation(c)
+        if registry.is_valid_citation(c) and not registry.section(c).described
     )
 
 
@@ -48,5 +74,7 @@ def quote_sources(quote: str) -> tuple[str, ...]:
     return tuple(
         s.citation
         for s in registry.known_sections()
-        if needle and registry.quote_in_section(quote, s.citation, document(s.source))
+        if needle
+        and not s.described
+        and registry.quote_in_section(quote, s.citation, document(s.source))
     )

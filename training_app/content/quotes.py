@@ -28,7 +28,12 @@ from typing import Literal
 from markdown_it.token import Token
 
 from training_app import rules as registry
-from training_app.content.guidance import passage, quote_found, quote_sources
+from training_app.content.guidance import (
+    described_citations,
+    passage,
+    quote_found,
+    quote_sources,
+)
 from training_app.content.render import MD
 from training_app.content.schema import Reader
 
@@ -159,6 +164,17 @@ def check_quotes(found: Reader, node: str, field: str, markdown: str) -> None:
         # Unknown citations are reported on their own; with none known there is nothing to check.
         if not any(registry.is_valid_citation(c) for c in quote.citations):
             continue
+        described = described_citations(quote.citations)
+        if described:
+            source = registry.section(described[0]).source
+            found.problem(
+                node,
+                field,
+                f"quote {quote.preview} cites {', '.join(described)}: {source} is not vendored",
+                f"{source} is not vendored: paraphrase it and cite the section (no quote marks), "
+                "or quote a vendored source",
+            )
+            continue
         if not quote_found(quote.text, quote.citations):
             message = f"quote {quote.preview} is not in {', '.join(quote.citations)}"
             found.problem(node, field, message, _hint(quote))
@@ -170,7 +186,9 @@ def _hint(quote: Quote) -> str:
         return f"it is in {', '.join(where)}: cite that"
     folded = _fold(quote.text)
     near = [
-        s.citation for s in registry.known_sections() if folded in _fold(passage(s.citation).text)
+        s.citation
+        for s in registry.known_sections()
+        if not s.described and folded in _fold(passage(s.citation).text)
     ]
     if near:
         return (

@@ -7,19 +7,24 @@ Facts in, ``Decision`` out (``decide``), plus the first-responder do/don't rules
 
 from .actions import ACTION_IDS, VERDICTS, ActionRule, action_rule, action_rules
 from .citations import (
+    KINDS,
     SECTIONS,
     SOURCES,
+    STATUSES,
+    NotVendoredError,
     Section,
     Source,
     is_valid_citation,
     known_sections,
     normalise_text,
     quote_in_section,
+    refuse_described,
     section,
     section_text,
     sort_citations,
 )
 from .decision import aggravating_factors, decide
+from .editions import EDITION_IDS, EDITIONS, Edition, edition
 from .explain import explain_text
 from .facts import (
     CONTENT_VALUES,
@@ -46,7 +51,9 @@ from .model import (
 )
 from .protocol import (
     DEFAULT_PROTOCOL,
+    EDITION_CHOICES,
     PROTOCOL_FIELDS,
+    UNDER_13_REFERRAL_CHOICES,
     LocalProtocol,
     ProtocolError,
     parse_protocol,
@@ -63,7 +70,11 @@ __all__ = [
     "CONTENT_VALUES",
     "DECISION_KEYS",
     "DEFAULT_PROTOCOL",
+    "EDITIONS",
+    "EDITION_CHOICES",
+    "EDITION_IDS",
     "FACT_FIELDS",
+    "KINDS",
     "MAX_AGE",
     "MIN_AGE",
     "NEXT_STEP_IDS",
@@ -72,15 +83,19 @@ __all__ = [
     "REASON_KEYS",
     "SECTIONS",
     "SOURCES",
+    "STATUSES",
     "TRIGGERS",
     "TRIGGER_RULES",
+    "UNDER_13_REFERRAL_CHOICES",
     "VERDICTS",
     "ActionRule",
     "Decision",
+    "Edition",
     "Facts",
     "FactsError",
     "LocalProtocol",
     "NextStep",
+    "NotVendoredError",
     "ProtocolError",
     "Pupil",
     "Reason",
@@ -91,6 +106,7 @@ __all__ = [
     "action_rules",
     "aggravating_factors",
     "decide",
+    "edition",
     "explain_text",
     "facts_to_dict",
     "find_triggers",
@@ -102,6 +118,7 @@ __all__ = [
     "parse_protocol",
     "protocol_to_dict",
     "quote_in_section",
+    "refuse_described",
     "section",
     "section_text",
     "sort_citations",

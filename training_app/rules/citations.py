@@ -4,6 +4,11 @@ A citation is ``"<source id> <section label>"``, e.g. ``UKCCIS-2016 §3.3``, ``A
 ``DORSET "Searching a device"`` (see ``training_app/guidance/README.md``). The engine does no I/O:
 the helpers at the bottom take a guidance document's text as an argument, so tests and the
 content checker can prove that every quote really is in the section it cites.
+
+Each source has an ``edition`` (which version of the document it is) and a ``status``:
+``"vendored"`` (its text is in ``training_app/guidance/`` and may be quoted) or ``"described"``
+(cited by section and public address only, summarised in our own words, see ``described.py``).
+``kind`` says what sort of document it is, so nothing calls a local policy national guidance.
 """
 
 from __future__ import annotations
@@ -13,23 +18,79 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from .described import (
+    DESCRIBED_SECTIONS,
+    NCA_ALERT_URL,
+    OVERVIEW_URL,
+    REPORT_REMOVE_URL,
+    TAKE_IT_DOWN_URL,
+    UKCIS_2024_URL,
+    DescribedSection,
+)
+
+STATUSES: tuple[str, ...] = ("vendored", "described")
+KINDS: tuple[str, ...] = (
+    "group_policy",
+    "school_policy",
+    "police_area_protocol",
+    "county_guidance",
+    "briefing",
+    "national_advice",
+    "national_overview",
+    "outside_organisation",
+)
+
+LOCAL_KINDS: frozenset[str] = frozenset(
+    {"group_policy", "school_policy", "police_area_protocol", "county_guidance"}
+)
+
+
+class NotVendoredError(ValueError):
+    """A quote or section text was asked of a described source, whose text we do not hold."""
+
 
 @dataclass(frozen=True)
 class Source:
-    """One guidance document: its citation id, title and file name in the guidance folder."""
+    """One guidance document: id, title, file (empty if described), edition, status, kind, url."""
 
     id: str
     title: str
     file: str
+    edition: str
+    status: str
+    kind: str
+    url: str = ""
+
+    @property
+    def vendored(self) -> bool:
+        """Return True if the document's text is in the guidance folder and may be quoted."""
+        return self.status == "vendored"
+
+    @property
+    def local(self) -> bool:
+        """Return True for a school's, police area's or county's own document (not national)."""
+        return self.kind in (
+            "group_policy",
+            "school_policy",
+            "police_area_protocol",
+            "county_guidance",
+        )
 
 
 @dataclass(frozen=True)
 class Section:
-    """One citable section: ``heading`` is how the section's first line starts in the file."""
+    """One citable section: ``heading`` is how the section's first line starts in the file.
+
+    For a described source ``heading`` is the section's title, ``summary`` our own words about
+    it and ``url`` where to read the original; vendored sections leave those empty.
+    """
 
     source: str
     label: str
     heading: str
+    summary: str = ""
+    url: str = ""
+    number_checked: bool = True
 
     @property
     def citation(self) -> str:
@@ -38,8 +99,13 @@ class Section:
 
     @property
     def file(self) -> str:
-        """Return the file name of the guidance document this section is in."""
+        """Return the file name of the guidance document this section is in ("" if described)."""
         return SOURCES[self.source].file
+
+    @property
+    def described(self) -> bool:
+        """Return True if the section's source is described, not vendored (never quotable)."""
+        return not SOURCES[self.source].vendored
 
 
 SOURCES: Mapping[str, Source] = MappingProxyType(
@@ -48,18 +114,93 @@ SOURCES: Mapping[str, Source] = MappingProxyType(
         for s in (
             Source(
                 "UKCCIS-2016",
-                "Sexting in schools and colleges: responding to incidents and safeguarding "
-                "young people (UKCCIS, 2016)",
+                "A school group's safeguarding policy based on UKCCIS 'Sexting in schools and "
+                "colleges: responding to incidents and safeguarding young people' (2016)",
                 "004_2b819da80514245d.txt",
+                "the group's policy, based on the 2016 national advice (since replaced)",
+                "vendored",
+                "group_policy",
             ),
-            Source("APPX8", "School policy Appendix 8: Sexting", "002_d94683580fe11294.txt"),
-            Source("DORSET", "Dorset sexting protocol", "001_0ef30583c6e63961.txt"),
+            Source(
+                "APPX8",
+                "A school's policy, Appendix 8: Sexting",
+                "002_d94683580fe11294.txt",
+                "one school's appendix (undated)",
+                "vendored",
+                "school_policy",
+            ),
+            Source(
+                "DORSET",
+                "Dorset Police sexting protocol (a police area's local protocol)",
+                "001_0ef30583c6e63961.txt",
+                "the police area's protocol (undated)",
+                "vendored",
+                "police_area_protocol",
+            ),
             Source(
                 "RUTLAND-2017",
                 "Rutland County Council guidance for educational settings (November 2017)",
                 "000_434d9ec3842ad190.txt",
+                "November 2017",
+                "vendored",
+                "county_guidance",
             ),
-            Source("WHAT-IS", "What Is Sexting? (briefing)", "003_3bfb84c113f47beb.txt"),
+            Source(
+                "WHAT-IS",
+                "What Is Sexting? (a briefing)",
+                "003_3bfb84c113f47beb.txt",
+                "a briefing (undated)",
+                "vendored",
+                "briefing",
+            ),
+            Source(
+                "UKCIS-2024",
+                "Sharing nudes and semi-nudes: advice for education settings working with "
+                "children and young people (UKCIS)",
+                "",
+                "updated 11 March 2024 (first published 23 December 2020)",
+                "described",
+                "national_advice",
+                UKCIS_2024_URL,
+            ),
+            Source(
+                "UKCIS-2024-OVERVIEW",
+                "Sharing nudes and semi-nudes: how to respond to an incident (overview for all "
+                "staff, UKCIS)",
+                "",
+                "updated 11 March 2024",
+                "described",
+                "national_overview",
+                OVERVIEW_URL,
+            ),
+            Source(
+                "NCA-SEXTORTION-2024",
+                "Financially motivated sexual extortion: alert for education settings "
+                "(National Crime Agency, CEOP Education)",
+                "",
+                "29 April 2024",
+                "described",
+                "outside_organisation",
+                NCA_ALERT_URL,
+            ),
+            Source(
+                "CHILDLINE-REPORT-REMOVE",
+                "Report Remove (Childline and the Internet Watch Foundation)",
+                "",
+                "the service as described in 2024",
+                "described",
+                "outside_organisation",
+                REPORT_REMOVE_URL,
+            ),
+            Source(
+                "TAKE-IT-DOWN",
+                "Take It Down (National Center for Missing & Exploited Children)",
+                "",
+                "the service as described in 2024",
+                "described",
+                "outside_organisation",
+                TAKE_IT_DOWN_URL,
+            ),
         )
     }
 )
@@ -72,6 +213,10 @@ def _ukccis(number: str, heading: str, annex: str = "") -> Section:
 
 def _named(source: str, heading: str) -> Section:
     return Section(source, f'"{heading}"', heading)
+
+
+def _described(d: DescribedSection) -> Section:
+    return Section(d.source, d.label, d.title, d.summary, d.url, d.number_checked)
 
 
 # Every heading of each document is listed, in file order, even ones no rule cites yet: a
@@ -145,6 +290,7 @@ SECTIONS: tuple[Section, ...] = (
     _named("RUTLAND-2017", "Useful Resources"),
     _named("WHAT-IS", "What Is Sexting?"),
     _named("WHAT-IS", "When assessing risk"),
+    *(_described(d) for d in DESCRIBED_SECTIONS),
 )
 
 _BY_CITATION: Mapping[str, Section] = MappingProxyType({s.citation: s for s in SECTIONS})
@@ -201,8 +347,19 @@ def heading_offset(section_: Section, document: str) -> int:
     return -1
 
 
+def refuse_described(citation: str) -> None:
+    """Raise ``NotVendoredError`` if ``citation`` names a described (not vendored) source."""
+    wanted = section(citation)
+    if wanted.described:
+        raise NotVendoredError(
+            f"{wanted.source} is not vendored: paraphrase it and cite the section "
+            f"({citation}); only the documents in training_app/guidance/ may be quoted"
+        )
+
+
 def section_text(citation: str, document: str) -> str:
     """Return the text of the cited section: from its heading to the next registered heading."""
+    refuse_described(citation)
     wanted = section(citation)
     start = heading_offset(wanted, document)
     if start < 0:
@@ -216,6 +373,9 @@ def section_text(citation: str, document: str) -> str:
 
 
 def quote_in_section(quote: str, citation: str, document: str) -> bool:
-    """Return True if ``quote`` appears verbatim (ignoring layout) in the cited section."""
+    """Return True if ``quote`` is verbatim (ignoring layout) in the cited section.
+
+    Raises ``NotVendoredError`` for a described source: its text is not ours to quote.
+    """
     needle = normalise_text(quote)
     return bool(needle) and needle in normalise_text(section_text(citation, document))

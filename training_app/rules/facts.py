@@ -85,6 +85,11 @@ class Facts:
     shared_online: bool = False
     contacted_by_strangers: bool = False
     parents_pose_risk: bool = False
+    perpetrator_unknown_online: bool = False
+    financially_motivated_extortion: bool = False
+    imagery_ai_generated_or_altered: bool = False
+    capacity_to_consent_concern: bool = False
+    other_school_pupils_involved: bool = False
 
     def __post_init__(self) -> None:
         pupils: object = self.pupils

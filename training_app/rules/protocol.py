@@ -2,9 +2,9 @@
 
 The sources disagree on a few points (see ``training_app/guidance/README.md``, "Where the sources
 disagree"). Each point is one field here, set per school by its administrators; the defaults
-are the national guidance (``UKCCIS-2016``) except where only a local source speaks to the
-situation. A protocol can make the response stricter (e.g. add the police) but never changes
-what counts as an immediate-referral trigger: that list is fixed by ``UKCCIS-2016 §3.3``.
+follow the edition's main document except where only a local source speaks to the situation.
+A protocol can make the response stricter (e.g. add the police, or RUTLAND-2017's "any child
+under 13" referral) but never removes an immediate-referral trigger of its edition.
 """
 
 from __future__ import annotations
@@ -13,8 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from .editions import EDITION_IDS, GROUP_POLICY_2016
 from .facts import FactsError, show_value
 
+EDITION_CHOICES: tuple[str, ...] = EDITION_IDS
+UNDER_13_REFERRAL_CHOICES: tuple[str, ...] = ("sexual_acts", "always")
 DEVICE_POWER_CHOICES: tuple[str, ...] = ("flight_mode", "power_off")
 VIEWING_RULE_CHOICES: tuple[str, ...] = ("ukccis", "appx8")
 POLICE_THRESHOLD_CHOICES: tuple[str, ...] = ("ukccis", "aggravated", "dorset")
@@ -74,6 +77,15 @@ class LocalProtocol:
     schools officer or a local authority duty team and its number (``RUTLAND-2017
     "Escalating the incident"`` gives one county's). Empty (default) means the national
     wording: ``UKCCIS-2016 §3.7`` for the police, ``UKCCIS-2016 §4.0`` for social care.
+
+    ``edition`` -- which guidance the school's training follows (see ``editions.EDITIONS``):
+    ``"group-policy-2016"`` (default: the school group's policy based on the 2016 advice, so
+    existing schools keep today's behaviour) or ``"ukcis-2024"`` (the current national advice).
+
+    ``under_13_referral`` -- when a child under 13 makes an incident an immediate referral:
+    ``"sexual_acts"`` (default, the national wording: the imagery involves sexual acts and a
+    pictured child is under 13; ``UKCCIS-2016 §3.3``, ``UKCIS-2024 §2.2``) or ``"always"``
+    (any child under 13 involved: ``RUTLAND-2017 "For Designated Safeguarding Leads"``).
     """
 
     device_power: str = "flight_mode"
@@ -81,8 +93,12 @@ class LocalProtocol:
     police_threshold: str = "ukccis"
     police_contact: str = ""
     social_care_contact: str = ""
+    edition: str = GROUP_POLICY_2016
+    under_13_referral: str = "sexual_acts"
 
     def __post_init__(self) -> None:
+        _choice("edition", self.edition, EDITION_CHOICES)
+        _choice("under_13_referral", self.under_13_referral, UNDER_13_REFERRAL_CHOICES)
         _choice("device_power", self.device_power, DEVICE_POWER_CHOICES)
         _choice("viewing_rule", self.viewing_rule, VIEWING_RULE_CHOICES)
         _choice("police_threshold", self.police_threshold, POLICE_THRESHOLD_CHOICES)
@@ -95,7 +111,10 @@ PROTOCOL_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(LocalProtocol))
 
 
 def parse_protocol(data: object) -> LocalProtocol:
-    """Build a ``LocalProtocol`` from a decoded-JSON mapping; missing fields take defaults."""
+    """Build a ``LocalProtocol`` from a decoded-JSON mapping; missing fields take defaults.
+
+    Rows saved before a field existed simply lack it, so they read as that field's default.
+    """
     if not isinstance(data, Mapping):
         raise ProtocolError("protocol", "must be a JSON object")
     for key in data:

@@ -11,12 +11,14 @@ from .protocol import LocalProtocol
 
 # Every step id a decision can contain, in the order they appear when present.
 NEXT_STEP_IDS: tuple[str, ...] = (
+    "call_emergency_services",
     "hold_initial_review_meeting",
     "refer_to_police",
     "refer_to_childrens_social_care",
     "report_to_ceop",
     "assess_risks",
     "consider_police_referral",
+    "contact_other_school",
     "inform_headteacher",
     "do_not_view_imagery",
     "secure_devices",
@@ -27,6 +29,7 @@ NEXT_STEP_IDS: tuple[str, ...] = (
     "keep_imagery_as_evidence",
     "arrange_deletion",
     "get_imagery_removed_online",
+    "report_remove",
     "support_the_pupils",
     "record_the_incident",
     "record_reasons_and_get_signoff",
