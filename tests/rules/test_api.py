@@ -110,7 +110,7 @@ def test_defaults() -> None:
     assert not any(getattr(facts, f) for f in FACT_FIELDS if f not in ("pupils", "content"))
     assert Reason("text", ("UKCCIS-2016 §3.3",)).quote == ""
     assert LocalProtocol() == DEFAULT_PROTOCOL
-    assert list(inspect.signature(decide).parameters) == ["facts", "protocol"]
+    assert list(inspect.signature(decide).parameters) == ["facts", "protocol", "edition"]
     assert inspect.signature(decide).parameters["protocol"].default is DEFAULT_PROTOCOL
 
 

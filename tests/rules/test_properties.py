@@ -169,7 +169,12 @@ def test_output_shape(facts: Facts, protocol: LocalProtocol) -> None:
     assert all(set(step) == {"id", "text", "citations"} for step in data["actions"])
     ids = [step["id"] for step in data["actions"]]
     assert ids == [i for i in NEXT_STEP_IDS if i in ids]
-    assert ids[0] == "hold_initial_review_meeting" and ids[-1] == "review_the_response"
+    # Immediate danger comes first (999), then the initial review meeting.
+    first = (
+        "call_emergency_services" if facts.immediate_risk_of_harm else "hold_initial_review_meeting"
+    )
+    assert ids[0] == first and ids[-1] == "review_the_response"
+    assert "hold_initial_review_meeting" in ids[:2]
     expected_reasons = {
         *REASON_KEYS,
         *(f"trigger:{t}" for t in decision.triggers),

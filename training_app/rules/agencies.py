@@ -2,8 +2,12 @@
 
 Every trigger leads to the police or children's social care, because §3.3 asks for "an immediate
 referral to police or social care"; which one follows the more specific passage for that
-trigger. CEOP is added for adult involvement and for contact by strangers. A school's
-``police_threshold`` may add the police for incidents without a trigger (never remove them).
+trigger. CEOP (the NCA's child protection command) is added whenever a child may be being
+abused, exploited or groomed online (UKCCIS-2016 §9.3 Annex C): adult involvement, contact by
+strangers who saw the imagery, someone known only online asking for, receiving or threatening
+to share imagery, and any financially motivated extortion; not for incidents between pupils who
+know each other. A school's ``police_threshold`` may add the police for incidents without a
+trigger (never remove them).
 """
 
 from __future__ import annotations
@@ -38,6 +42,24 @@ _DORSET_POLICE = (
 # Known without viewing to be nude, sexual or extreme: "indecent", so illegal (UKCCIS §2.0).
 ILLEGAL_CONTENT: frozenset[str] = frozenset({"nude", "sexual_acts", "extreme_or_violent"})
 
+_RUTLAND_DSL = 'RUTLAND-2017 "For Designated Safeguarding Leads"'
+_RUTLAND_UNDER_13 = (
+    "If an incident involves an adult, a child who has previously been abused and/or a child "
+    "under 13, you should make an immediate referral."
+)
+_BLACKMAIL_QUOTE = (
+    "The police should be informed if there was a deliberate intent to cause harm by sharing "
+    "the imagery or if the imagery has been used to bully or blackmail a pupil."
+)
+_CEOP_QUOTE = (
+    "If you are concerned that a child is being sexually abused, exploited or groomed online you "
+    "should report to CEOP"
+)
+_WIDER_WELFARE = (
+    "Where there are wider concerns about the care and welfare of a pupil then consideration "
+    "should be given to referring to children’s social care."
+)
+
 _POLICE: dict[str, _Ground] = {
     "adult_involved": _Ground(
         "an adult is involved, and adult involvement always goes to the police",
@@ -66,17 +88,33 @@ _POLICE: dict[str, _Ground] = {
     "malicious_sharing": _Ground(
         "the imagery was shared with deliberate intent to harm",
         ("UKCCIS-2016 §9.1 (Annex A)", "UKCCIS-2016 §3.3"),
-        "The police should be informed if there was a deliberate intent to cause harm by sharing "
-        "the imagery or if the imagery has been used to bully or blackmail a pupil.",
+        _BLACKMAIL_QUOTE,
     ),
 }
+_EXTORTION_POLICE = _Ground(
+    "the young person is being blackmailed for money with nude or semi-nude imagery; this "
+    "financially motivated sexual extortion is child sexual abuse, usually by organised "
+    "criminals, and the young person is a victim who has done nothing to deserve it",
+    ("UKCCIS-2016 §9.1 (Annex A)", 'NCA-SEXTORTION-2024 "What it is"', "UKCIS-2024 §1.5"),
+    _BLACKMAIL_QUOTE,
+)
+_UNDER_13_PROTOCOL = _Ground(
+    "a child under 13 is involved, and this school's protocol refers every such incident",
+    (_RUTLAND_DSL, 'RUTLAND-2017 "Escalating the incident"'),
+    _RUTLAND_UNDER_13,
+)
 
 _SOCIAL_CARE: dict[str, _Ground] = {
+    # Whether the adult asked for, received, kept or shared the imagery: the law exists to
+    # protect children from adults (§2.1), so any adult involvement is a child protection
+    # concern. (§1.4's "sharing ... by adults" covers only an adult who shares.)
     "adult_involved": _Ground(
-        "an adult sharing sexual imagery of a child is child sexual abuse, a high-risk incident",
-        ("UKCCIS-2016 §1.4", 'DORSET "Dealing with the incident"'),
-        "This guidance does not cover the sharing of sexual photos of people under 18 by adults "
-        "as this constitutes child sexual abuse.",
+        "an adult asking for, receiving, keeping or sharing sexual imagery of a child is a "
+        "child protection concern: the law on indecent images exists to protect children from "
+        "adults seeking to abuse them",
+        ("UKCCIS-2016 §2.1", "APPX8 Step 2", 'DORSET "Dealing with the incident"'),
+        "It was also created to protect children and young people from adults looking to "
+        "sexually abuse them or gain pleasure from their sexual abuse.",
     ),
     "under_13_sexual_acts": _Ground(
         "children under 13 cannot consent to sexual activity, so this is a high-risk, child "
@@ -102,8 +140,13 @@ _VULNERABLE = _Ground(
     "a pupil involved is vulnerable or has been abused before, a wider concern for their care "
     "and welfare",
     ("UKCCIS-2016 §9.1 (Annex A)", "UKCCIS-2016 §3.3"),
-    "Where there are wider concerns about the care and welfare of a pupil then consideration "
-    "should be given to referring to children’s social care.",
+    _WIDER_WELFARE,
+)
+_CAPACITY = _Ground(
+    "there are concerns about a young person's capacity to consent (for example because of "
+    "special educational needs), a wider concern for their care and welfare",
+    ("UKCCIS-2016 §9.1 (Annex A)", "UKCIS-2024 §2.2"),
+    _WIDER_WELFARE,
 )
 
 _CEOP_ADULT = _Ground(
@@ -111,6 +154,18 @@ _CEOP_ADULT = _Ground(
     ("UKCCIS-2016 §9.3 (Annex C)", "APPX8 Step 2", "UKCCIS-2016 §9.2 (Annex B)"),
     "If you are concerned that a child is being sexually abused, exploited or groomed online you "
     "should report to CEOP",
+)
+_CEOP_ONLINE = _Ground(
+    "someone the young person knows only online asked for, received or is threatening to share "
+    "the imagery, so they may be being exploited or groomed online",
+    ("UKCCIS-2016 §9.3 (Annex C)", "UKCIS-2024 §1.5"),
+    _CEOP_QUOTE,
+)
+_CEOP_EXTORTION = _Ground(
+    "the young person is being blackmailed for money online, a form of online sexual "
+    "exploitation that CEOP and the National Crime Agency act on",
+    ("UKCCIS-2016 §9.3 (Annex C)", 'NCA-SEXTORTION-2024 "How to respond"'),
+    _CEOP_QUOTE,
 )
 _CEOP_STRANGERS = _Ground(
     "a pupil is being contacted by people they don't know who have seen the imagery",
@@ -123,7 +178,9 @@ _CEOP_STRANGERS = _Ground(
 def _police_grounds(
     facts: Facts, triggers: tuple[str, ...], aggravated: bool, protocol: LocalProtocol
 ) -> list[_Ground]:
-    grounds = [_POLICE[t] for t in triggers if t in _POLICE]
+    grounds = [_POLICE[t] for t in triggers if t in _POLICE and _police_for(t, facts)]
+    if facts.financially_motivated_extortion:
+        grounds.append(_EXTORTION_POLICE)
     if grounds or protocol.police_threshold == "ukccis":
         return grounds
     if aggravated:
@@ -154,13 +211,25 @@ def _police_grounds(
     return []
 
 
+def _police_for(trigger: str, facts: Facts) -> bool:
+    # Under the 2024 advice a capacity-to-consent concern alone raises the coercion criterion;
+    # that is a welfare concern for social care (below), not a report of a crime.
+    if trigger == "coercion_or_blackmail":
+        return facts.coercion_or_blackmail or facts.financially_motivated_extortion
+    return True
+
+
 def _social_care_grounds(facts: Facts, triggers: tuple[str, ...]) -> list[_Ground]:
     grounds: list[_Ground] = []
     if any(p.social_care_involved for p in facts.pupils):
         grounds.append(_SOCIAL_CARE_INVOLVED)
     if any(p.vulnerable or p.previously_abused for p in facts.pupils):
         grounds.append(_VULNERABLE)
+    if facts.capacity_to_consent_concern:
+        grounds.append(_CAPACITY)
     grounds.extend(_SOCIAL_CARE[t] for t in triggers if t in _SOCIAL_CARE)
+    if "under_13_involved" in triggers:
+        grounds.append(_UNDER_13_PROTOCOL)
     return grounds
 
 
@@ -168,6 +237,10 @@ def _ceop_grounds(facts: Facts) -> list[_Ground]:
     grounds: list[_Ground] = []
     if facts.adult_involved:
         grounds.append(_CEOP_ADULT)
+    if facts.financially_motivated_extortion:
+        grounds.append(_CEOP_EXTORTION)
+    elif facts.perpetrator_unknown_online:
+        grounds.append(_CEOP_ONLINE)
     if facts.contacted_by_strangers:
         grounds.append(_CEOP_STRANGERS)
     return grounds

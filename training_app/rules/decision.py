@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from .agencies import AgencyChoice, choose_agencies
-from .citations import sort_citations
+from .citations import section, sort_citations
+from .editions import EDITION_IDS, UKCIS_2024, cite_for
 from .facts import Facts
-from .model import AGENCY_NAMES, Decision, Reason
+from .model import AGENCY_NAMES, Decision, NextStep, Reason
 from .protocol import DEFAULT_PROTOCOL, LocalProtocol
 from .steps import StepInputs, next_steps
 from .triggers import REFERRAL_LEAD_IN, find_triggers, trigger_rule
@@ -28,6 +29,7 @@ def aggravating_factors(facts: Facts) -> tuple[str, ...]:
     factors = (
         (facts.adult_involved, "an adult is involved"),
         (facts.coercion_or_blackmail, "a child was coerced or blackmailed"),
+        (facts.financially_motivated_extortion, "a young person is being blackmailed for money"),
         (facts.malicious_intent, "it was shared with intent to harm"),
         (facts.shared_without_consent, "it was shared without the consent of the pupil pictured"),
         (facts.content == "extreme_or_violent", "the content is extreme or violent"),
@@ -40,14 +42,22 @@ def _names(agencies: tuple[str, ...]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _refer_reason(triggers: tuple[str, ...]) -> Reason:
+def _refer_reason(triggers: tuple[str, ...], edition: str) -> Reason:
+    main = "UKCIS-2024 §2.2" if edition == UKCIS_2024 else "UKCCIS-2016 §3.3"
     if triggers:
-        labels = "; ".join(trigger_rule(t).label.lower() for t in triggers)
-        others = sort_citations(c for t in triggers for c in trigger_rule(t).citations)
+        labels = "; ".join(trigger_rule(t, edition).label.lower() for t in triggers)
+        others = sort_citations(c for t in triggers for c in trigger_rule(t, edition).citations)
         return Reason(
             f"Refer immediately: the incident meets the immediate-referral criteria ({labels}).",
-            ("UKCCIS-2016 §3.3", *(c for c in others if c != "UKCCIS-2016 §3.3")),
-            REFERRAL_LEAD_IN,
+            (main, *(c for c in others if c != main)),
+            "" if edition == UKCIS_2024 else REFERRAL_LEAD_IN,
+        )
+    if edition == UKCIS_2024:
+        return Reason(
+            "Don't make an immediate referral: none of the 2024 advice's five criteria applies, "
+            "so the school may handle the incident itself after assessing the risks, if the DSL "
+            "is confident they can be managed.",
+            (main, "UKCIS-2024 §2.3"),
         )
     return Reason(
         "Don't make an immediate referral: none of the immediate-referral criteria applies, so "
@@ -173,13 +183,28 @@ def _viewing_reason(facts: Facts, police: bool) -> Reason:
     )
 
 
-def decide(facts: Facts, protocol: LocalProtocol = DEFAULT_PROTOCOL) -> Decision:
-    """Return the DSL's decision for ``facts`` under a school's ``protocol`` (pure function)."""
+def _for_edition(reason: Reason, edition: str) -> Reason:
+    citations = cite_for(edition, reason.citations)
+    # A quote belongs to the first citation: if that is now a described source, drop it.
+    quote = reason.quote if citations[0] == reason.citations[0] else ""
+    return Reason(reason.text, citations, "" if section(citations[0]).described else quote)
+
+
+def decide(
+    facts: Facts, protocol: LocalProtocol = DEFAULT_PROTOCOL, edition: str | None = None
+) -> Decision:
+    """Return the DSL's decision for ``facts`` under a school's ``protocol`` (pure function).
+
+    ``edition`` (``"group-policy-2016"`` or ``"ukcis-2024"``) defaults to ``protocol.edition``.
+    """
     if not isinstance(facts, Facts):
         raise TypeError(f"facts must be Facts, not {type(facts).__name__}")
     if not isinstance(protocol, LocalProtocol):
         raise TypeError(f"protocol must be LocalProtocol, not {type(protocol).__name__}")
-    triggers = find_triggers(facts)
+    edition = protocol.edition if edition is None else edition
+    if edition not in EDITION_IDS:
+        raise ValueError(f"unknown edition: {edition!r} (known: {', '.join(EDITION_IDS)})")
+    triggers = find_triggers(facts, protocol, edition)
     factors = aggravating_factors(facts)
     chosen = choose_agencies(facts, triggers, bool(factors), protocol)
     agencies = tuple(choice.agency for choice in chosen)
@@ -188,7 +213,7 @@ def decide(facts: Facts, protocol: LocalProtocol = DEFAULT_PROTOCOL) -> Decision
     inform_parents = not facts.parents_pose_risk
     record, signoff = _record_reasons(referred, agencies)
     reasons: dict[str, Reason] = {
-        "refer_immediately": _refer_reason(triggers),
+        "refer_immediately": _refer_reason(triggers, edition),
         "classification": _classification_reason(factors),
         "agencies": _agencies_reason(chosen),
         "inform_parents": _parents_reason(inform_parents),
@@ -197,13 +222,20 @@ def decide(facts: Facts, protocol: LocalProtocol = DEFAULT_PROTOCOL) -> Decision
         "view_imagery": _viewing_reason(facts, "police" in agencies),
     }
     for t in triggers:
-        rule = trigger_rule(t)
+        rule = trigger_rule(t, edition)
         reasons[f"trigger:{t}"] = Reason(rule.text, rule.citations, rule.quote)
     for choice in chosen:
         reasons[f"agency:{choice.agency}"] = choice.reason
     actions = next_steps(
         StepInputs(facts, protocol, triggers, chosen, factors, inform_parents, referred)
     )
+    if edition == UKCIS_2024:
+        # The rules are written against the group policy; a 2024 school is pointed at the 2024
+        # advice's matching sections instead (its own trigger rules already cite them).
+        reasons = {key: _for_edition(reason, edition) for key, reason in reasons.items()}
+        actions = tuple(
+            NextStep(step.id, step.text, cite_for(edition, step.citations)) for step in actions
+        )
     cited = [c for r in reasons.values() for c in r.citations]
     cited.extend(c for step in actions for c in step.citations)
     return Decision(
@@ -218,4 +250,5 @@ def decide(facts: Facts, protocol: LocalProtocol = DEFAULT_PROTOCOL) -> Decision
         actions=actions,
         citations=sort_citations(cited),
         reasons=reasons,
+        edition=edition,
     )

@@ -59,3 +59,40 @@ def edition(edition_id: str) -> Edition:
         return _BY_ID[edition_id]
     except KeyError:
         raise KeyError(f"unknown edition: {edition_id!r}") from None
+
+
+# Where the group policy's passage has a counterpart in the 2024 advice. Under ``ukcis-2024`` a
+# citation of the group policy is replaced by its counterpart, so a school following the 2024
+# advice is pointed at the 2024 sections (the local documents' citations stay as they are).
+_COUNTERPART: Mapping[str, str] = MappingProxyType(
+    {
+        "UKCCIS-2016 §1.4": "UKCIS-2024 §1.4",
+        "UKCCIS-2016 §2.0": "UKCIS-2024 §1.6",
+        "UKCCIS-2016 §2.1": "UKCIS-2024 §1.6",
+        "UKCCIS-2016 §2.2": "UKCIS-2024 §2.6",
+        "UKCCIS-2016 §3.1": "UKCIS-2024 §2.1",
+        "UKCCIS-2016 §3.2": "UKCIS-2024 §2.1",
+        "UKCCIS-2016 §3.3": "UKCIS-2024 §2.2",
+        "UKCCIS-2016 §3.4": "UKCIS-2024 §2.3",
+        "UKCCIS-2016 §3.5": "UKCIS-2024 §2.5",
+        "UKCCIS-2016 §3.6": "UKCIS-2024 §2.7",
+        "UKCCIS-2016 §3.7": "UKCIS-2024 §2.6",
+        "UKCCIS-2016 §3.8": "UKCIS-2024 §2.8",
+        "UKCCIS-2016 §4.0": "UKCIS-2024 §2.7",
+        "UKCCIS-2016 §5.1": "UKCIS-2024 §2.8",
+        "UKCCIS-2016 §5.2": "UKCIS-2024 §2.8",
+        "UKCCIS-2016 §6.0": "UKCIS-2024 §2.4",
+        "UKCCIS-2016 §7.0": "UKCIS-2024 §2.9",
+        "UKCCIS-2016 §8.0": "UKCIS-2024 §2.10",
+        "UKCCIS-2016 §9.1 (Annex A)": "UKCIS-2024 §2.3",
+        "UKCCIS-2016 §9.2 (Annex B)": "UKCIS-2024 §2.4",
+        "UKCCIS-2016 §9.3 (Annex C)": "UKCIS-2024 §2.10",
+    }
+)
+
+
+def cite_for(edition_id: str, citations: tuple[str, ...]) -> tuple[str, ...]:
+    """Return ``citations`` as the edition cites them (group policy -> 2024 counterparts)."""
+    if edition_id != UKCIS_2024:
+        return citations
+    return tuple(dict.fromkeys(_COUNTERPART.get(c, c) for c in citations))

@@ -77,6 +77,8 @@ class Decision:
     actions: tuple[NextStep, ...]
     citations: tuple[str, ...]
     reasons: Mapping[str, Reason] = field(default_factory=dict, hash=False)
+    # Which guidance edition the decision follows; not part of the contract's JSON.
+    edition: str = "group-policy-2016"
 
     def __post_init__(self) -> None:
         # A read-only view keeps the frozen promise for the one mutable-looking field.

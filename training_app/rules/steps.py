@@ -7,6 +7,15 @@ from dataclasses import dataclass
 from .agencies import AgencyChoice
 from .facts import Facts
 from .model import NextStep
+from .newer_harms import (
+    AGE_GAP_CITATIONS,
+    age_gap_flag,
+    ai_imagery_note,
+    emergency_step,
+    other_school_step,
+    report_remove_step,
+    wants_report_remove,
+)
 from .protocol import LocalProtocol
 
 # Every step id a decision can contain, in the order they appear when present.
@@ -103,18 +112,21 @@ def _unique(citations: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(citations))
 
 
-def _assess_step() -> NextStep:
+def _assess_step(inputs: StepInputs) -> NextStep:
+    flag = age_gap_flag(inputs.facts)
+    flag = f" {flag}" if flag else ""
     return NextStep(
         "assess_risks",
         "Carry out a further review to establish the facts and assess the risks, using the "
-        "Annex A questions: how and why the imagery was made, who has shared it and where, its "
-        "impact on the pupils and any additional vulnerabilities. Escalate it if you come to "
-        "think a child might be at risk, or you are not sure.",
+        "risk-assessment questions: how and why the imagery was made, who has shared it and "
+        "where, its impact on the pupils and any additional vulnerabilities. Escalate it if you "
+        f"come to think a child might be at risk, or you are not sure.{flag}",
         (
             "UKCCIS-2016 §3.4",
             "UKCCIS-2016 §9.1 (Annex A)",
             'RUTLAND-2017 "Escalating the incident"',
-        ),
+        )
+        + (AGE_GAP_CITATIONS[:1] if flag else ()),
     )
 
 
@@ -125,8 +137,8 @@ def _police_choice_step(inputs: StepInputs) -> NextStep:
         "consider_police_referral",
         "Weigh up a police referral and record what you decide: the incident is aggravated "
         f"({', '.join(inputs.aggravating_factors)}). APPX8 and DORSET treat referring "
-        "aggravated sharing as generally proportionate, while UKCCIS-2016 §3.3 lets the school "
-        "manage it when no immediate-referral criterion applies.",
+        "aggravated sharing as generally proportionate, while the national criteria let the "
+        "school manage it when no immediate-referral criterion applies.",
         ("APPX8 Step 2", 'DORSET "Dealing with the incident"', "UKCCIS-2016 §3.3"),
     )
 
@@ -164,9 +176,9 @@ def _devices_step(inputs: StepInputs) -> NextStep:
         if flight
         else "this school's protocol is to switch devices off and lock them away"
     )
-    source = (
-        (_RUTLAND_SETTING, "UKCCIS-2016 §3.8") if flight else ("UKCCIS-2016 §3.8", _RUTLAND_SETTING)
-    )
+    # Flight mode is this school's protocol following RUTLAND-2017; §3.8 says switch off, so it
+    # is cited only when the protocol chose that.
+    source = (_RUTLAND_SETTING,) if flight else ("UKCCIS-2016 §3.8", _RUTLAND_SETTING)
     if police:
         text = (
             f"Keep the confiscated device(s) {state} and under lock and key until the police "
@@ -225,14 +237,17 @@ def _talk_step(inputs: StepInputs) -> NextStep:
         "reassure them they are not alone, stay solution focused, don't ask 'why have you done "
         "this?', and tell them a record will be kept."
     )
+    note, note_citations = ai_imagery_note(inputs.facts)
     if police:
         text += " Leave questioning about the offence to the police, who may interview them."
-        return NextStep("talk_to_the_pupils", text, ("UKCCIS-2016 §6.0", "UKCCIS-2016 §3.7"))
-    text += (
-        " Find out, without looking, what the imagery shows, who has seen or shared it and how "
-        "to stop it spreading."
-    )
-    return NextStep("talk_to_the_pupils", text, ("UKCCIS-2016 §6.0",))
+        citations: tuple[str, ...] = ("UKCCIS-2016 §6.0", "UKCCIS-2016 §3.7")
+    else:
+        text += (
+            " Find out, without looking, what the imagery shows, who has seen or shared it and "
+            "how to stop it spreading."
+        )
+        citations = ("UKCCIS-2016 §6.0",)
+    return NextStep("talk_to_the_pupils", text + note, citations + note_citations)
 
 
 def _deletion_step(inputs: StepInputs) -> NextStep:
@@ -244,6 +259,18 @@ def _deletion_step(inputs: StepInputs) -> NextStep:
             "Don't delete the imagery or ask the pupils to delete it yet: it may need to be "
             f"passed to {who} as evidence.",
             ('DORSET "Dealing with the incident"', "UKCCIS-2016 §5.2"),
+        )
+    if inputs.aggravating_factors:
+        # A police referral is still being weighed (consider_police_referral): never advise
+        # deleting what the police may need before that is decided.
+        return NextStep(
+            "arrange_deletion",
+            "Decide on the police referral first: until you have decided not to involve the "
+            "police, don't delete the imagery or ask anyone to, because the police may need it. "
+            "Once you have decided, ask the pupils to delete it from every device, online "
+            "storage and social media account by a deadline, and to confirm they have; refusing, "
+            "or keeping it, is a criminal offence. Don't search devices and delete it yourself.",
+            ('DORSET "Dealing with the incident"', "UKCCIS-2016 §5.2", "APPX8 Step 2"),
         )
     return NextStep(
         "arrange_deletion",
@@ -262,7 +289,7 @@ def _online_step() -> NextStep:
         "report it to every site hosting it, acting especially quickly if it shows nudity or "
         "could identify a child. If it is not removed, contact ChildLine or the Professionals "
         "Online Safety Helpline; if a site has no reporting function, report it to the Internet "
-        "Watch Foundation.",
+        "Watch Foundation. A young person under 18 can also use Report Remove themselves.",
         (
             "UKCCIS-2016 §8.0",
             "UKCCIS-2016 §9.1 (Annex A)",
@@ -333,6 +360,7 @@ def _headteacher_step(inputs: StepInputs) -> NextStep:
 def next_steps(inputs: StepInputs) -> tuple[NextStep, ...]:
     """Return the DSL's next steps for a decision, in the order to take them."""
     steps = [
+        *([emergency_step()] if inputs.facts.immediate_risk_of_harm else []),
         NextStep(
             "hold_initial_review_meeting",
             "Hold an initial review meeting with the safeguarding team now: establish whether any "
@@ -344,9 +372,11 @@ def next_steps(inputs: StepInputs) -> tuple[NextStep, ...]:
         *_agency_steps(inputs),
     ]
     if not inputs.referred:
-        steps.append(_assess_step())
+        steps.append(_assess_step(inputs))
     if inputs.aggravating_factors and not _has(inputs, "police"):
         steps.append(_police_choice_step(inputs))
+    if inputs.facts.other_school_pupils_involved:
+        steps.append(other_school_step())
     steps.append(_headteacher_step(inputs))
     steps.append(_viewing_step(inputs))
     steps.append(_devices_step(inputs))
@@ -355,5 +385,7 @@ def next_steps(inputs: StepInputs) -> tuple[NextStep, ...]:
     steps.append(_deletion_step(inputs))
     if inputs.facts.shared_online:
         steps.append(_online_step())
+    if wants_report_remove(inputs.facts):
+        steps.append(report_remove_step(inputs.facts))
     steps.extend(_closing_steps(inputs))
     return tuple(steps)
