@@ -77,6 +77,20 @@ DESCRIBED_SECTIONS: tuple[DescribedSection, ...] = (
         "are outside this advice: that is child sexual abuse and goes to the police.",
         checked=True,
     ),
+    # Cited by its heading, not a number: a table of contents of the advice puts it in
+    # section 1 (as 1.5 in the 2020 edition), but no stored copy confirms the 2024 numbering.
+    DescribedSection(
+        "UKCIS-2024",
+        '"Why does this matter to settings working with children?"',
+        "Why does this matter to settings working with children?",
+        "Background on how common sharing is: the advice draws on research by Brook and CEOP "
+        "(2017) with young people aged 14 to 24, in which about a quarter had sent a nude image "
+        "to someone they were interested in and about half had received one, and it stresses "
+        "that most children and young people are not making or sharing such images. If imagery "
+        "spreads, it can bring embarrassment, bullying, blackmail and exploitation.",
+        UKCIS_2024_URL,
+        number_checked=False,
+    ),
     _ukcis(
         "§1.5",
         "Adult-involved incidents, including financially motivated sexual extortion",
