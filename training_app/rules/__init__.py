@@ -24,7 +24,7 @@ from .citations import (
     sort_citations,
 )
 from .decision import aggravating_factors, decide
-from .editions import EDITION_IDS, EDITIONS, Edition, edition
+from .editions import EDITION_IDS, EDITIONS, Edition, cite_for, edition
 from .explain import explain_text
 from .facts import (
     CONTENT_VALUES,
@@ -60,12 +60,22 @@ from .protocol import (
     protocol_to_dict,
 )
 from .steps import NEXT_STEP_IDS
-from .triggers import TRIGGER_RULES, TRIGGERS, TriggerRule, find_triggers, trigger_rule
+from .triggers import (
+    ALL_TRIGGERS,
+    EDITION_TRIGGERS,
+    PROTOCOL_TRIGGERS,
+    TRIGGER_RULES,
+    TRIGGERS,
+    TriggerRule,
+    find_triggers,
+    trigger_rule,
+)
 
 __all__ = [
     "ACTION_IDS",
     "AGENCIES",
     "AGENCY_NAMES",
+    "ALL_TRIGGERS",
     "CLASSIFICATIONS",
     "CONTENT_VALUES",
     "DECISION_KEYS",
@@ -73,12 +83,14 @@ __all__ = [
     "EDITIONS",
     "EDITION_CHOICES",
     "EDITION_IDS",
+    "EDITION_TRIGGERS",
     "FACT_FIELDS",
     "KINDS",
     "MAX_AGE",
     "MIN_AGE",
     "NEXT_STEP_IDS",
     "PROTOCOL_FIELDS",
+    "PROTOCOL_TRIGGERS",
     "PUPIL_FIELDS",
     "REASON_KEYS",
     "SECTIONS",
@@ -105,6 +117,7 @@ __all__ = [
     "action_rule",
     "action_rules",
     "aggravating_factors",
+    "cite_for",
     "decide",
     "edition",
     "explain_text",

@@ -71,8 +71,8 @@ _RULES: tuple[ActionRule, ...] = (
         "copy_print_or_share_imagery",
         "dont",
         "Never copy, print or share the imagery.",
-        "Copying, printing or sharing a sexual image of a child is illegal, even for a member "
-        "of staff acting with good intentions.",
+        "Copying, printing or sharing a nude or semi-nude image of a child is illegal, even for a "
+        "member of staff acting with good intentions.",
         ("UKCCIS-2016 §5.1", 'DORSET "Searching a device"', "APPX8 Step 3"),
         "Never copy, print or share the imagery. This is illegal.",
     ),
@@ -232,7 +232,9 @@ def _resolve(rule: ActionRule, protocol: LocalProtocol) -> ActionRule:
     flight = protocol.device_power == "flight_mode"
     chosen = rule.id == ("switch_device_to_flight_mode" if flight else "power_off_device")
     if flight:
-        citations: tuple[str, ...] = (_RUTLAND_SETTING, "UKCCIS-2016 §3.8")
+        # The school chose flight mode following RUTLAND-2017; §3.8 says the opposite (switch
+        # off), so it is not cited as the reason for this school's rule.
+        citations: tuple[str, ...] = (_RUTLAND_SETTING,)
         quote = _FLIGHT_QUOTE
     else:
         citations = ("UKCCIS-2016 §3.8", _RUTLAND_SETTING)

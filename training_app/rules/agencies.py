@@ -94,7 +94,7 @@ _POLICE: dict[str, _Ground] = {
 _EXTORTION_POLICE = _Ground(
     "the young person is being blackmailed for money with nude or semi-nude imagery; this "
     "financially motivated sexual extortion is child sexual abuse, usually by organised "
-    "criminals, and the young person is a victim who has done nothing to deserve it",
+    "criminals, and the young person is a victim, never to blame",
     ("UKCCIS-2016 §9.1 (Annex A)", 'NCA-SEXTORTION-2024 "What it is"', "UKCIS-2024 §1.5"),
     _BLACKMAIL_QUOTE,
 )
@@ -109,7 +109,7 @@ _SOCIAL_CARE: dict[str, _Ground] = {
     # protect children from adults (§2.1), so any adult involvement is a child protection
     # concern. (§1.4's "sharing ... by adults" covers only an adult who shares.)
     "adult_involved": _Ground(
-        "an adult asking for, receiving, keeping or sharing sexual imagery of a child is a "
+        "an adult asking for, receiving, keeping or sharing nudes or semi-nudes of a child is a "
         "child protection concern: the law on indecent images exists to protect children from "
         "adults seeking to abuse them",
         ("UKCCIS-2016 §2.1", "APPX8 Step 2", 'DORSET "Dealing with the incident"'),

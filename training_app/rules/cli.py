@@ -15,6 +15,7 @@ from typing import TextIO
 
 from .actions import action_rules
 from .decision import decide
+from .editions import EDITION_IDS
 from .explain import explain_text
 from .facts import FactsError, load_facts_json
 from .protocol import DEFAULT_PROTOCOL, LocalProtocol, ProtocolError, parse_protocol
@@ -30,7 +31,7 @@ class _BadInput(Exception):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m training_app.rules",
-        description="The decision engine for incidents of youth-produced sexual imagery.",
+        description="The decision engine for incidents of sharing nudes and semi-nudes.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     for name, help_text in (
@@ -40,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("file", nargs="?", default="-", help="facts JSON file ('-': stdin)")
         command.add_argument("--protocol", metavar="FILE", help="this school's protocol (JSON)")
+        command.add_argument(
+            "--edition",
+            metavar="EDITION",
+            help=f"guidance edition: {' or '.join(EDITION_IDS)} (default: the protocol's)",
+        )
     actions = commands.add_parser("actions", help="every first-responder action rule as JSON")
     actions.add_argument(
         "--protocol", metavar="FILE", help="resolve local_policy verdicts under this protocol"
@@ -82,8 +88,13 @@ def _run(args: argparse.Namespace, stdin: TextIO) -> str:
     protocol = _load_protocol(args.protocol)
     if args.command == "actions":
         return _json([rule.to_dict() for rule in action_rules(protocol)])
+    edition = args.edition
+    if edition is not None and edition not in EDITION_IDS:
+        # Checked here, not by argparse choices, so a bad value is one "error:" line and exit 2.
+        allowed = ", ".join(f'"{e}"' for e in EDITION_IDS)
+        raise _BadInput(f"edition: must be one of {allowed} (got {json.dumps(edition)[:40]})")
     facts = load_facts_json(_read(args.file, stdin, "facts"))
-    decision = decide(facts, protocol or DEFAULT_PROTOCOL)
+    decision = decide(facts, protocol or DEFAULT_PROTOCOL, edition)
     if args.command == "decide":
         return _json(decision.to_dict())
     return explain_text(decision, facts, protocol)

@@ -155,9 +155,9 @@ DESCRIBED_SECTIONS: tuple[DescribedSection, ...] = (
     _ukcis(
         "§2.6",
         "Reporting incidents to the police",
-        "How to involve the police, by 999 where a child is in immediate danger or through local "
-        "arrangements otherwise, and what the police may then do; nothing is deleted while the "
-        "police may need it.",
+        "How and when to involve the police: straight away where a child is in immediate "
+        "danger, otherwise through local arrangements; what the police may then do; and "
+        "keeping anything they may need rather than deleting it.",
     ),
     _ukcis(
         "§2.7",
@@ -218,10 +218,10 @@ DESCRIBED_SECTIONS: tuple[DescribedSection, ...] = (
         '"What to do if an incident comes to your attention"',
         "What to do if an incident comes to your attention",
         "For all staff: report it to the DSL at once; never view, copy, print, share, store or "
-        "save the imagery or ask a child to send it; don't delete it or ask anyone else to; "
-        "don't question the young people about it beyond what you need, say who you will tell, "
-        "don't blame or shame them; and record what you were told and did. Only the DSL may, in "
-        "exceptional cases, view imagery.",
+        "save the imagery or ask a child to send it; don't delete it or ask the young person "
+        "to; don't press them for details of the imagery or tell others about it; explain that "
+        "you have to pass it on and that they will be supported; never blame or shame them. "
+        "Only the DSL may, in exceptional cases, view imagery.",
         OVERVIEW_URL,
     ),
     DescribedSection(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import textwrap
 
+from .editions import UKCIS_2024, cite_for, edition
 from .facts import Facts, Pupil
 from .model import AGENCY_NAMES, Decision, Reason
+from .newer_harms import AGE_GAP_CITATIONS, AGE_GAP_QUOTE, age_gap_flag
 from .protocol import LocalProtocol, protocol_to_dict
 from .triggers import REFERRAL_LEAD_IN, trigger_rule
 
@@ -20,7 +22,19 @@ _FACT_LABELS = {
     "shared_online": "posted on social media or elsewhere online",
     "contacted_by_strangers": "a pupil is being contacted by strangers who have seen it",
     "parents_pose_risk": "telling the parents could put the child at risk",
+    "perpetrator_unknown_online": "the person asking, threatening or receiving is known only "
+    "online",
+    "financially_motivated_extortion": "someone is demanding money (financially motivated sexual "
+    "extortion)",
+    "imagery_ai_generated_or_altered": "the imagery was made or altered with AI or editing tools",
+    "capacity_to_consent_concern": "there are concerns about a young person's capacity to consent",
+    "other_school_pupils_involved": "pupils at another school are involved",
 }
+# The 2024 advice is described, not vendored: its criteria are summarised, never quoted.
+_LEAD_IN_2024 = (
+    "UKCIS-2024 §2.2 (our summary): an immediate referral to the police and/or children's social "
+    "care is made if any of its five criteria applies."
+)
 
 
 def _wrap(text: str, indent: str = "  ", hang: str = "") -> list[str]:
@@ -69,12 +83,23 @@ def _triggers_section(decision: Decision) -> list[str]:
     lines = ["Immediate-referral triggers"]
     if not decision.triggers:
         return lines + _cited(decision.reasons["refer_immediately"])
-    lines += _wrap(f"UKCCIS-2016 §3.3: “{REFERRAL_LEAD_IN}”", "  ", "  ")
+    if decision.edition == UKCIS_2024:
+        lines += _wrap(_LEAD_IN_2024, "  ", "  ")
+    else:
+        lines += _wrap(f"UKCCIS-2016 §3.3: “{REFERRAL_LEAD_IN}”", "  ", "  ")
     for trigger in decision.triggers:
-        rule = trigger_rule(trigger)
+        rule = trigger_rule(trigger, decision.edition)
         lines.append(f"  - {rule.label} [{trigger}]")
         lines += _cited(decision.reasons[f"trigger:{trigger}"], "    ")
     return lines
+
+
+def _flags_section(facts: Facts, edition_id: str) -> list[str]:
+    flag = age_gap_flag(facts)
+    if not flag:
+        return []
+    reason = Reason(flag, cite_for(edition_id, AGE_GAP_CITATIONS), AGE_GAP_QUOTE)
+    return ["Flags for the risk assessment", *_cited(reason)]
 
 
 def _agencies_section(decision: Decision) -> list[str]:
@@ -103,7 +128,8 @@ def _record_section(decision: Decision) -> list[str]:
     reason = decision.reasons["record_reasons_for_not_referring"]
     if not decision.record_reasons_for_not_referring:
         lines += _wrap(f"- {reason.text}", "  ", "  ")
-    lines += _wrap(f"“{reason.quote}”", "    ", " ")
+    if reason.quote:
+        lines += _wrap(f"“{reason.quote}”", "    ", " ")
     return lines + _wrap("Sources: " + "; ".join(reason.citations), "    ", "  ")
 
 
@@ -125,11 +151,17 @@ def _list(agencies: tuple[str, ...]) -> str:
 def explain_text(decision: Decision, facts: Facts, protocol: LocalProtocol | None = None) -> str:
     """Return the decision as readable text: triggers with quotes, steps, records, parents."""
     sections = [
-        [f"DSL decision: {_headline(decision)}", f"Incident type: {decision.classification}"]
+        [
+            f"DSL decision: {_headline(decision)}",
+            f"Incident type: {decision.classification}",
+            f"Guidance followed: {edition(decision.edition).title}",
+        ]
     ]
+    flags = _flags_section(facts, decision.edition)
     sections += [
         _facts_section(facts),
         _triggers_section(decision),
+        *([flags] if flags else []),
         ["Classification", *_cited(decision.reasons["classification"])],
         _agencies_section(decision),
         _steps_section(decision),
