@@ -59,9 +59,30 @@ ALL_MODULES = (
     "law-and-outcome-21",
     "dsl-walkthrough",
     "parent-conversations",
+    "sextortion-and-ai-imagery",
     "pshe-11-14",
     "pshe-14-18",
 )
+STAFF_MODULES = (
+    "first-responder",
+    "law-and-outcome-21",
+    "dsl-walkthrough",
+    "parent-conversations",
+    "sextortion-and-ai-imagery",
+)
+
+
+@pytest.mark.parametrize("module_id", STAFF_MODULES)
+def test_every_staff_module_teaches_todays_words_sextortion_and_report_remove(
+    library: Library, module_id: str
+) -> None:
+    module = library.module(module_id)
+    assert "staff" in module.audiences or "dsl" in module.audiences
+    words = " ".join("\n".join(page.body for page in module.pages).lower().split())
+    for needed in ("nudes and semi-nudes", "sextortion", "report remove"):
+        assert needed in words, f"{module_id}: no {needed!r}"
+    # The group policy is never called the national guidance.
+    assert "national guidance" not in words and "national criteria" not in words
 
 
 @pytest.mark.parametrize("module_id", ALL_MODULES)
