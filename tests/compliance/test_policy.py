@@ -20,7 +20,7 @@ from training_app.compliance.policy import (
 def test_defaults_follow_the_product_rules():
     staff = {r.module_id for r in DEFAULT_POLICY.for_person("staff", "teaching")}
     dsl = {r.module_id for r in DEFAULT_POLICY.for_person("dsl", "pastoral")}
-    assert staff == {"first-responder", "law-and-outcome-21"}
+    assert staff == {"first-responder", "law-and-outcome-21", "sextortion-and-ai-imagery"}
     assert dsl == staff | {"dsl-walkthrough", "parent-conversations"}
     assert DEFAULT_POLICY.requirement("first-responder").renewal_days == 365
     assert DEFAULT_POLICY.requirement("dsl-walkthrough").renewal_days == 730

@@ -16,6 +16,7 @@ from training_app.content.check import PROTOCOLS
 from training_app.content.cli import content
 from training_app.content.coverage import (
     FIELD_SOURCES,
+    STEP_SOURCES,
     TEACHABLE,
     bound_fields,
     coverage,
@@ -54,8 +55,18 @@ def teaching_page(teaches: list[str], body: str | None = None) -> str:
     return front_matter(meta, body if body is not None else f"It all matters {cited}.\n")
 
 
+# Facts under which the engine takes every step the 2024 advice added.
+EVERY_NEW_STEP: dict[str, Any] = {
+    "pupils": [{"age": 15}],
+    "coercion_or_blackmail": True,
+    "perpetrator_unknown_online": True,
+    "immediate_risk_of_harm": True,
+    "other_school_pupils_involved": True,
+}
+
+
 def full_quiz() -> dict[str, Any]:
-    """A quiz whose two questions test every action and every trigger."""
+    """A quiz whose three questions test every action, every trigger and every new step."""
     return quiz(
         start="actions",
         nodes={
@@ -75,13 +86,29 @@ def full_quiz() -> dict[str, Any]:
                     {"id": "all", "label": "All of them", "value": list(TRIGGERS)},
                     {"id": "none", "label": "None of them", "value": []},
                 ],
+                "next": "steps",
+            },
+            "steps": {
+                "kind": "decision",
+                "select": "many",
+                "facts": EVERY_NEW_STEP,
+                "ask": "next_steps",
+                "prompt": "Which steps does the DSL take?",
+                "choices": [
+                    *({"id": s, "label": s, "value": s} for s in STEP_SOURCES),
+                    {"id": "delete", "label": "Delete it", "value": "arrange_deletion"},
+                ],
                 "next": "end",
             },
         },
     )
 
 
-EVERYTHING = [*(f"trigger:{t}" for t in TRIGGERS), *(f"action:{a}" for a in ACTION_IDS)]
+EVERYTHING = [
+    *(f"trigger:{t}" for t in TRIGGERS),
+    *(f"action:{a}" for a in ACTION_IDS),
+    *(f"step:{s}" for s in STEP_SOURCES),
+]
 
 
 def full_pages(teaches: list[str] | None = None) -> dict[str, str]:
@@ -245,6 +272,26 @@ def test_every_trigger_action_field_and_section_has_a_row(build: Build) -> None:
     assert sections[-1] == "guidance:UKCCIS-2016 §9.3 (Annex C)"
 
 
+def test_the_new_dsl_steps_have_rows_and_fail_when_uncovered(build: Build) -> None:
+    report = coverage(build(quiz()), PROTOCOLS)
+    steps = [r for r in report.rows if r.category == "steps"]
+    assert [r.id for r in steps] == [
+        "step:call_emergency_services",
+        "step:contact_other_school",
+        "step:report_remove",
+    ]
+    assert {r.id for r in report.failures} >= {r.id for r in steps}
+
+
+def test_a_next_steps_node_tests_the_offered_steps_the_engine_takes(build: Build) -> None:
+    library = build(full_quiz(), full_pages())
+    tested = ids_tested(question(library, "steps"), PROTOCOLS)
+    assert {f"step:{s}" for s in STEP_SOURCES} <= tested
+    # Offered but not taken (the police may need the imagery), and never listed as tested.
+    assert "step:arrange_deletion" not in tested
+    assert "field:other_school_pupils_involved" in tested
+
+
 def test_sections_that_are_only_a_heading_are_left_out() -> None:
     labels = [s.label for s in ukccis_sections()]
     assert "§3.0" not in labels and "§5.0" not in labels and "§9.0" not in labels
@@ -294,6 +341,7 @@ def test_json_output(tmp_path: Path, build: Build) -> None:
         "ok",
         "triggers",
         "actions",
+        "steps",
         "fields",
         "sections",
         "failures",
@@ -373,7 +421,8 @@ def test_the_law_module_shape(real: Library) -> None:
 
 def test_the_real_content_reports_without_crashing(real: Library) -> None:
     report = coverage(real, [DEFAULT_PROTOCOL])
-    assert {r.category for r in report.rows} == {"triggers", "actions", "fields", "sections"}
+    categories = {r.category for r in report.rows}
+    assert categories == {"triggers", "actions", "steps", "fields", "sections"}
     ours = {"first-responder", "law-and-outcome-21"}
     assert [node for node in report.skipped if node[0] in ours] == []
 

@@ -255,3 +255,27 @@ def test_a_judged_answer_is_remembered_for_that_node_only(quiz_: Quiz) -> None:
         evaluate(node, ["no-such-choice"])
     with pytest.raises(AnswerError):
         evaluate(node, ["no-such-choice"])  # refusals are not remembered
+
+
+def test_next_steps_are_keyed_by_the_engine_and_explained_by_each_step(build: Build) -> None:
+    data = quiz()
+    data["nodes"]["refer"].update(
+        facts={"pupils": [{"age": 15}], "immediate_risk_of_harm": True},
+        ask="next_steps",
+        select="many",
+        choices=[
+            {"id": "call", "label": "Call 999", "value": "call_emergency_services"},
+            {"id": "other", "label": "Another school", "value": "contact_other_school"},
+        ],
+    )
+    node = build(data).quizzes["m"].nodes["refer"]
+    right = evaluate(node, ["call"])
+    assert right.correct and right.correct_choice_ids == ("call",)
+    assert right.rule_ids == ("decision:next_steps", "step:call_emergency_services")
+    step = right.explanations[1]
+    assert step.rule_id == "step:call_emergency_services" and "999" in step.text
+    assert "UKCIS-2024 §2.6" in step.citations
+    wrong = evaluate(node, ["call", "other"])
+    # Only the offered step the learner got wrong is missed, not the engine's other steps.
+    assert not wrong.correct
+    assert wrong.missed_rule_ids == ("decision:next_steps", "step:contact_other_school")

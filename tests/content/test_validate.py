@@ -212,6 +212,44 @@ def test_select_many_needs_every_answer_of_the_engine_on_offer(build: Build) -> 
     assert "includes 'coercion_or_blackmail', which no choice offers" in problem.message
 
 
+STEPS_FACTS = {"pupils": [{"age": 15}], "immediate_risk_of_harm": True}
+
+
+def test_next_steps_offers_some_steps_and_needs_select_many(build: Build) -> None:
+    data = quiz()
+    steps = {
+        "facts": STEPS_FACTS,
+        "ask": "next_steps",
+        "select": "many",
+        "choices": [
+            {"id": "call", "label": "Call 999", "value": "call_emergency_services"},
+            {"id": "other", "label": "Another school", "value": "contact_other_school"},
+        ],
+    }
+    data["nodes"]["refer"].update(steps)
+    # The engine takes many more steps than these two: offering some of them is enough.
+    assert check(build(data)) == []
+    data["nodes"]["refer"]["select"] = "one"
+    data["nodes"]["refer"]["choices"][0]["value"] = ["call_emergency_services"]
+    found = {(p.field, p.message) for p in check(build(data))}
+    assert ("select", "ask: next_steps needs select: many") in found
+
+
+def test_unknown_step_id_in_a_value(build: Build) -> None:
+    data = quiz()
+    data["nodes"]["refer"].update(
+        facts=STEPS_FACTS,
+        ask="next_steps",
+        select="many",
+        choices=[
+            {"id": "call", "label": "Call 999", "value": "call_emergency_services"},
+            {"id": "tea", "label": "Make tea", "value": "make_tea"},
+        ],
+    )
+    problem = only(build(data))
+    assert problem.field == "choices[tea].value" and "make_tea" in problem.message
+
+
 def test_decision_values_must_fit_the_ask(build: Build) -> None:
     data = quiz()
     data["nodes"]["refer"]["choices"][0]["value"] = ["adult_involved"]

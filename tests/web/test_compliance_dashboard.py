@@ -58,6 +58,7 @@ def test_dashboard_figures_lists_and_links(app, login_as, world):
     staff, dsl = world.users["staff"], world.users["dsl"]
     add_completion(app, staff, "first-responder", days_ago=10)
     add_completion(app, staff, "law-and-outcome-21", days_ago=20, score=80)
+    add_completion(app, staff, "sextortion-and-ai-imagery", days_ago=5)
     add_completion(app, dsl, "first-responder", days_ago=400)
     body = login_as("school_admin").get(f"/schools/{world.a1.id}/compliance").get_data(as_text=True)
     assert "Training compliance" in body and "A1" in body

@@ -3,8 +3,8 @@
 Pure (stdlib only): the policy is data, stored as JSON per school in `compliance_policies`
 and read back with `parse_policy`. The defaults follow PRODUCT.md:
 
-- every member of staff (every role) takes the first-responder and law modules on induction
-  and every 12 months;
+- every member of staff (every role) takes the first-responder, law, and sextortion and
+  AI-imagery modules on induction and every 12 months;
 - DSLs and deputies also take the DSL walkthrough and parent conversations every 24 months.
   Their annual knowledge refresh is the all-staff modules, which they retake every 12 months
   like everyone else: one refresh that keeps them current on the first response and the law,
@@ -43,6 +43,7 @@ MAX_REQUIREMENTS = 50
 MODULE_TITLES: dict[str, str] = {
     "first-responder": "First responder: what to do if you are told about or find an image",
     "law-and-outcome-21": "The law and Outcome 21",
+    "sextortion-and-ai-imagery": "Sextortion, AI-made images and getting images removed",
     "dsl-walkthrough": "The DSL decision walkthrough",
     "parent-conversations": "Parent conversations",
 }
@@ -118,6 +119,7 @@ DEFAULT_POLICY = TrainingPolicy(
     requirements=(
         Requirement("first-responder", frozenset(ROLE_KEYS), frozenset(), 12),
         Requirement("law-and-outcome-21", frozenset(ROLE_KEYS), frozenset(), 12),
+        Requirement("sextortion-and-ai-imagery", frozenset(ROLE_KEYS), frozenset(), 12),
         Requirement("dsl-walkthrough", frozenset({"dsl"}), frozenset(), 24),
         Requirement("parent-conversations", frozenset({"dsl"}), frozenset(), 24),
     )

@@ -19,6 +19,7 @@ from training_app.rules import (
     AGENCIES,
     CLASSIFICATIONS,
     DEFAULT_PROTOCOL,
+    NEXT_STEP_IDS,
     TRIGGERS,
     LocalProtocol,
     decide,
@@ -42,7 +43,7 @@ PROTOCOLS: tuple[LocalProtocol, ...] = tuple(
     LocalProtocol(**dict(zip(_PROTOCOL_CHOICES, values, strict=True)))
     for values in product(*_PROTOCOL_CHOICES.values())
 )
-_SET_VOCABULARY = {"triggers": TRIGGERS, "agencies": AGENCIES}
+_SET_VOCABULARY = {"triggers": TRIGGERS, "agencies": AGENCIES, "next_steps": NEXT_STEP_IDS}
 _CITE_HINT = "cite as in the guidance README, e.g. UKCCIS-2016 §3.3 or APPX8 Step 3"
 
 
@@ -169,8 +170,10 @@ def _answer_key(found: Reader, node: Node) -> None:
             none.append(protocol)
         elif len(correct) == len(node.choices):
             every.append(protocol)
-        if node.kind == "decision" and node.select == "many" and node.facts and node.ask:
-            for item in getattr(decide(node.facts, protocol), node.ask):
+        # A next_steps question offers some of the steps, not the engine's whole list.
+        ask = node.ask if node.ask != "next_steps" else None
+        if node.kind == "decision" and node.select == "many" and node.facts and ask:
+            for item in getattr(decide(node.facts, protocol), ask):
                 if item not in offered:
                     unoffered.setdefault(item, []).append(protocol)
     if none:

@@ -1,9 +1,11 @@
 """Coverage: which pages teach, and which quiz nodes test, each rule of the guidance.
 
-`flask content coverage` lists every immediate-referral trigger, first-responder action,
-facts field of the decision contract and section of UKCCIS-2016 (§2.0-§9.3), with the modules
-that teach it and the quiz nodes that test it. It fails when a trigger or an action is
-untaught or untested; fields and sections are reported only.
+`flask content coverage` lists every immediate-referral trigger, first-responder action, DSL
+step the 2024 advice added (999 first, another school, Report Remove), facts field of the
+decision contract and section of UKCCIS-2016 (§2.0-§9.3), with the modules that teach it and the
+quiz nodes that test it. It fails when a trigger, an action or one of those steps is untaught or
+untested; fields and sections are reported only. A `next_steps` question tests the offered steps
+the engine takes.
 
 **Tested is computed, never declared.** A question node tests, under a school's protocol:
 - what `evaluate.rule_ids` says it tests (`action:<id>` for each choice of an action node;
@@ -43,6 +45,7 @@ from training_app.content.guidance import passage
 from training_app.content.model import Library, Node, Page
 from training_app.content.render import references
 from training_app.content.schema import Reader
+from training_app.rules.newer_harms import emergency_step, other_school_step, report_remove_step
 
 _ANNEX_A = "UKCCIS-2016 §9.1 (Annex A)"
 _NCA_WHAT = 'NCA-SEXTORTION-2024 "What it is"'
@@ -80,12 +83,23 @@ FIELD_SOURCES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     }
 )
 
+# The DSL steps the 2024 advice added, with the engine's own citations for each (a step's
+# citations are its rule's): these are taught and tested like the first-responder actions.
+_ANY_PUPIL = rules.Facts(pupils=(rules.Pupil(age=15),))
+STEP_SOURCES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        step.id: step.citations
+        for step in (emergency_step(), other_school_step(), report_remove_step(_ANY_PUPIL))
+    }
+)
+
 # Every id a page may declare in `teaches`, with the sources one of which it must cite.
 TEACHABLE: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         **{f"trigger:{rule.id}": rule.citations for rule in rules.TRIGGER_RULES},
         **{f"action:{rule.id}": rule.citations for rule in rules.action_rules()},
         **{f"field:{name}": sources for name, sources in FIELD_SOURCES.items()},
+        **{f"step:{name}": sources for name, sources in STEP_SOURCES.items()},
     }
 )
 
@@ -94,10 +108,11 @@ _FACT_DEFAULTS = {f.name: f.default for f in fields(rules.Facts)}
 _CATEGORIES = {
     "triggers": "Immediate-referral triggers",
     "actions": "First-responder actions",
+    "steps": "DSL steps added by the 2024 advice",
     "fields": "Decision-contract facts fields",
     "sections": "UKCCIS-2016 sections",
 }
-FAILING = ("triggers", "actions")  # the categories whose gaps fail the command
+FAILING = ("triggers", "actions", "steps")  # the categories whose gaps fail the command
 _TAUGHT_WIDTH = 30
 _TESTED_WIDTH = 50
 
@@ -248,6 +263,8 @@ def _items() -> Iterable[tuple[str, str, str]]:
         yield "triggers", f"trigger:{trigger.id}", trigger.label
     for action in rules.action_rules():
         yield "actions", f"action:{action.id}", action.text
+    for name in STEP_SOURCES:
+        yield "steps", f"step:{name}", name
     for name in FIELD_SOURCES:
         yield "fields", f"field:{name}", name
     for section in ukccis_sections():

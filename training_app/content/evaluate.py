@@ -19,7 +19,10 @@ from training_app.rules import (
     decide,
 )
 
-SET_ID_PREFIX = {"triggers": "trigger", "agencies": "agency"}
+SET_ID_PREFIX = {"triggers": "trigger", "agencies": "agency", "next_steps": "step"}
+# `next_steps` asks which of the offered steps the DSL takes: the engine lists a dozen steps for
+# any incident, so only the steps a question offers are its answer (and what it tests).
+STEP_ASK = "next_steps"
 
 
 class AnswerError(ValueError):
@@ -92,18 +95,33 @@ def _decide(node: Node, protocol: LocalProtocol) -> tuple[str, Decision]:
     return node.ask, decide(node.facts, protocol)
 
 
-def _decision_answer(ask: str, decision: Decision) -> Any:
+def _decision_answer(ask: str, decision: Decision, node: Node | None = None) -> Any:
+    if ask == STEP_ASK:
+        offered = {c.value for c in node.choices} if node is not None else None
+        return frozenset(
+            step.id for step in decision.actions if offered is None or step.id in offered
+        )
     answer = getattr(decision, ask)
     return frozenset(answer) if ask in SET_ID_PREFIX else answer
 
 
-def _decision_details(ask: str, decision: Decision) -> list[str]:
-    """The triggers or agencies behind the asked field: their rules are tested too."""
+def _decision_details(ask: str, decision: Decision, node: Node | None = None) -> list[str]:
+    """The triggers, agencies or offered steps behind the asked field: they are tested too."""
     if ask in ("refer_immediately", "triggers"):
         return [f"trigger:{t}" for t in decision.triggers]
     if ask == "agencies":
         return [f"agency:{a}" for a in decision.agencies]
+    if ask == STEP_ASK:
+        return [f"step:{s}" for s in sorted(_decision_answer(ask, decision, node))]
     return []
+
+
+def _detail_explanation(detail: str, decision: Decision) -> Explanation:
+    """A trigger's or agency's reason, or a step's own text and citations."""
+    if detail.startswith("step:"):
+        step = next(s for s in decision.actions if f"step:{s.id}" == detail)
+        return Explanation(detail, step.text, step.citations)
+    return _from_reason(detail, decision.reasons[detail])
 
 
 def _decision_correct(node: Node, answer: Any) -> frozenset[str]:
@@ -118,7 +136,7 @@ def correct_choice_ids(node: Node, protocol: LocalProtocol = DEFAULT_PROTOCOL) -
         correct = _action_key(node, protocol)[0]
     elif node.kind == "decision":
         ask, decision = _decide(node, protocol)
-        correct = _decision_correct(node, _decision_answer(ask, decision))
+        correct = _decision_correct(node, _decision_answer(ask, decision, node))
     else:
         correct = frozenset(c.id for c in node.choices if c.correct)
     return tuple(c for c in node.choice_ids() if c in correct)
@@ -130,7 +148,7 @@ def rule_ids(node: Node, protocol: LocalProtocol = DEFAULT_PROTOCOL) -> tuple[st
         return _unique(f"action:{c.action}" for c in node.choices)
     if node.kind == "decision":
         ask, decision = _decide(node, protocol)
-        return (f"decision:{ask}", *_decision_details(ask, decision))
+        return (f"decision:{ask}", *_decision_details(ask, decision, node))
     return tuple(f"guidance:{c}" for c in node.citations)
 
 
@@ -183,15 +201,16 @@ def _judge(node: Node, selected: tuple[str, ...], protocol: LocalProtocol) -> Ev
         missed = _unique(why[c].rule_id for c in node.choice_ids() if c in misjudged)
     elif node.kind == "decision":
         ask, decision = _decide(node, protocol)
-        answer = _decision_answer(ask, decision)
+        answer = _decision_answer(ask, decision, node)
         correct = _decision_correct(node, answer)
-        details = _decision_details(ask, decision)
+        details = _decision_details(ask, decision, node)
         tested = (f"decision:{ask}", *details)
-        # "triggers" has no reason of its own: the referral reason names them all.
-        main = decision.reasons["refer_immediately" if ask == "triggers" else ask]
+        # "triggers" and "next_steps" have no reason of their own: the referral reason is the
+        # context, and each trigger, agency or step brings its own.
+        main = decision.reasons["refer_immediately" if ask in ("triggers", STEP_ASK) else ask]
         explanations = (
             _from_reason(tested[0], main),
-            *(_from_reason(d, decision.reasons[d]) for d in details),
+            *(_detail_explanation(d, decision) for d in details),
         )
         missed = _decision_missed(node, selected, answer, tested)
     else:

@@ -27,7 +27,7 @@ BOOL_ASKS = (
     "headteacher_signoff_required",
     "record_reasons_for_not_referring",
 )
-SET_ASKS = ("triggers", "agencies")
+SET_ASKS = ("triggers", "agencies", "next_steps")
 ASKS = (*BOOL_ASKS, "classification", *SET_ASKS)
 
 _QUESTION_KEYS = ("prompt", "choices", "weight", "select", "situation", "citations", "next")
@@ -130,6 +130,10 @@ def _read_select(
     reader: Reader, data: dict[str, Any], node_id: str, kind: NodeKind, ask: str | None
 ) -> Select:
     value = data.get("select", "one")
+    if value == "one" and kind == "decision" and ask == "next_steps":
+        # The engine lists many steps; a question offers some and asks which the DSL takes.
+        reader.problem(node_id, "select", "ask: next_steps needs select: many")
+        return "one"
     if value == "one":
         return "one"
     if value != "many":
@@ -140,7 +144,7 @@ def _read_select(
             node_id,
             "select",
             f"select: many needs a set-valued ask, not '{ask}'",
-            "use ask: triggers or ask: agencies, or drop select",
+            "use ask: triggers, agencies or next_steps, or drop select",
         )
         return "one"
     if data.get("next") is None:

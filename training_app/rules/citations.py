@@ -22,6 +22,7 @@ from .described import (
     DESCRIBED_SECTIONS,
     NCA_ALERT_URL,
     OVERVIEW_URL,
+    POSH_URL,
     REPORT_REMOVE_URL,
     TAKE_IT_DOWN_URL,
     UKCIS_2024_URL,
@@ -200,6 +201,15 @@ SOURCES: Mapping[str, Source] = MappingProxyType(
                 "described",
                 "outside_organisation",
                 TAKE_IT_DOWN_URL,
+            ),
+            Source(
+                "POSH",
+                "Professionals Online Safety Helpline (UK Safer Internet Centre)",
+                "",
+                "the helpline as described in 2024",
+                "described",
+                "outside_organisation",
+                POSH_URL,
             ),
         )
     }

@@ -32,6 +32,7 @@ REPORT_REMOVE_URL = (
 )
 IWF_REPORT_REMOVE_URL = "https://www.iwf.org.uk/what-we-do/why-we-exist/report-remove"
 TAKE_IT_DOWN_URL = "https://takeitdown.ncmec.org/"
+POSH_URL = "https://saferinternet.org.uk/professionals-online-safety-helpline"
 
 
 @dataclass(frozen=True)
@@ -264,5 +265,15 @@ DESCRIBED_SECTIONS: tuple[DescribedSection, ...] = (
         "young person's own device, without uploading the image, and participating platforms use "
         "it to find and block copies. It can be used anonymously.",
         TAKE_IT_DOWN_URL,
+    ),
+    DescribedSection(
+        "POSH",
+        '"Contact the helpline"',
+        "Contact the Professionals Online Safety Helpline",
+        "The UK Safer Internet Centre's free helpline for anyone working with children in the UK "
+        "with an online safety concern, including getting harmful content reported and removed "
+        "when a platform's own reporting has not worked. Its number is now 0344 381 4772 "
+        "(the 2016 policy gives an older 0844 number); it is open on weekdays.",
+        POSH_URL,
     ),
 )
