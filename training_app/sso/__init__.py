@@ -1,0 +1,34 @@
+"""Signing in with a school's Microsoft 365, Google Workspace or other OpenID Connect account."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, g, request, session
+
+
+def init_app(app: Flask) -> None:
+    """Register the pages, and offer the provider's sign-out page after signing out here."""
+    from training_app.sso import flow
+    from training_app.sso.routes import bp
+    from training_app.sso.routes_admin import register as register_admin
+
+    register_admin(bp)
+    app.register_blueprint(bp)
+    app.add_template_global(flow.end_session_offer, "sso_end_session_offer")
+
+    # Signing out here ends only this app's session; the provider's own session lives on,
+    # so the sign-in page then offers its sign-out page (auth.logout clears the cookie).
+    @app.before_request
+    def _remember_provider() -> None:
+        if request.endpoint == "auth.logout":
+            g.sso_provider_id = flow.signed_in_provider()
+
+    @app.after_request
+    def _offer_provider_sign_out(response: Response) -> Response:
+        provider_id = g.get("sso_provider_id") if request.endpoint == "auth.logout" else None
+        if provider_id is not None:
+            from training_app.sso.routes import end_session_url
+
+            url = end_session_url(provider_id)
+            if url is not None:
+                session[flow.END_SESSION_KEY] = url
+        return response

@@ -1,0 +1,68 @@
+"""An admin's page for the school's sign-in provider, and finishing people it created."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from training_app.admin.models import School
+from training_app.auth.permissions import can_manage_school, school_scoped
+from training_app.extensions import client_address
+from training_app.sso import services
+from training_app.sso.forms import CompletePersonForm, SettingsForm
+
+
+@school_scoped(can_manage_school)
+def settings(school: School) -> ResponseReturnValue:
+    """Set up (or change) signing in with Microsoft, Google or another provider."""
+    row = services.provider_of(school)
+    form = SettingsForm(obj=row) if row is not None else SettingsForm()
+    if row is not None and not form.is_submitted():
+        form.domains.data = row.domains
+    if form.validate_on_submit():
+        if row is None and not form.client_secret.data:
+            form.client_secret.errors = ["Enter the client secret from your provider."]
+        else:
+            services.save_settings(school, current_user, form.data, ip_address=client_address())
+            flash("Sign-in settings saved.", "success")
+            return redirect(url_for("sso.settings", school_id=school.id))
+    from training_app.sso.routes import redirect_uri
+
+    people = services.people_to_complete(school)
+    return render_template(
+        "sso/settings.html",
+        school=school,
+        form=form,
+        saved=row,
+        redirect_uri=redirect_uri(),
+        people=people,
+        person_forms={p.id: CompletePersonForm(prefix=f"p{p.id}") for p in people},
+    )
+
+
+@school_scoped(can_manage_school)
+def complete_person(school: School, user_id: int) -> ResponseReturnValue:
+    """Give a staff group to someone whose account was made at their first sign-in."""
+    form = CompletePersonForm(prefix=f"p{user_id}")
+    if not form.validate_on_submit():
+        return redirect(url_for("sso.settings", school_id=school.id))
+    done = services.complete_person(
+        school, user_id, form.staff_group.data or "", current_user, ip_address=client_address()
+    )
+    if not done:
+        abort(404)
+    flash("Staff group saved.", "success")
+    return redirect(url_for("sso.settings", school_id=school.id))
+
+
+def register(bp: Blueprint) -> None:
+    """Add the admin pages to the sign-in blueprint."""
+    bp.add_url_rule(
+        "/schools/<int:school_id>/sign-in-settings", view_func=settings, methods=["GET", "POST"]
+    )
+    bp.add_url_rule(
+        "/schools/<int:school_id>/sign-in-settings/people/<int:user_id>",
+        view_func=complete_person,
+        methods=["POST"],
+    )
