@@ -7,11 +7,9 @@ from flask import Flask, Response, g, request, session
 
 def init_app(app: Flask) -> None:
     """Register the pages, and offer the provider's sign-out page after signing out here."""
-    from training_app.sso import flow
+    from training_app.sso import flow, routes_admin  # noqa: F401 (adds its routes to bp)
     from training_app.sso.routes import bp
-    from training_app.sso.routes_admin import register as register_admin
 
-    register_admin(bp)
     app.register_blueprint(bp)
     app.add_template_global(flow.end_session_offer, "sso_end_session_offer")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -11,8 +11,10 @@ from training_app.auth.permissions import can_manage_school, school_scoped
 from training_app.extensions import client_address
 from training_app.sso import services
 from training_app.sso.forms import CompletePersonForm, SettingsForm
+from training_app.sso.routes import bp, redirect_uri
 
 
+@bp.route("/schools/<int:school_id>/sign-in-settings", methods=["GET", "POST"])
 @school_scoped(can_manage_school)
 def settings(school: School) -> ResponseReturnValue:
     """Set up (or change) signing in with Microsoft, Google or another provider."""
@@ -27,8 +29,6 @@ def settings(school: School) -> ResponseReturnValue:
             services.save_settings(school, current_user, form.data, ip_address=client_address())
             flash("Sign-in settings saved.", "success")
             return redirect(url_for("sso.settings", school_id=school.id))
-    from training_app.sso.routes import redirect_uri
-
     people = services.people_to_complete(school)
     return render_template(
         "sso/settings.html",
@@ -41,6 +41,7 @@ def settings(school: School) -> ResponseReturnValue:
     )
 
 
+@bp.route("/schools/<int:school_id>/sign-in-settings/people/<int:user_id>", methods=["POST"])
 @school_scoped(can_manage_school)
 def complete_person(school: School, user_id: int) -> ResponseReturnValue:
     """Give a staff group to someone whose account was made at their first sign-in."""
@@ -54,15 +55,3 @@ def complete_person(school: School, user_id: int) -> ResponseReturnValue:
         abort(404)
     flash("Staff group saved.", "success")
     return redirect(url_for("sso.settings", school_id=school.id))
-
-
-def register(bp: Blueprint) -> None:
-    """Add the admin pages to the sign-in blueprint."""
-    bp.add_url_rule(
-        "/schools/<int:school_id>/sign-in-settings", view_func=settings, methods=["GET", "POST"]
-    )
-    bp.add_url_rule(
-        "/schools/<int:school_id>/sign-in-settings/people/<int:user_id>",
-        view_func=complete_person,
-        methods=["POST"],
-    )

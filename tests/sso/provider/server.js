@@ -8,7 +8,10 @@ import http from "node:http";
 import Provider from "oidc-provider";
 
 const config = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
-const accounts = config.accounts;
+const accounts = config.accounts; // by email, as typed at the sign-in form
+const bySubject = Object.fromEntries(
+  Object.values(accounts).map((account) => [account.sub, account]),
+);
 
 const escape = (text) =>
   String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -40,7 +43,8 @@ const provider = new Provider(config.issuer, {
   jwks: config.jwks,
   cookies: { keys: config.cookieKeys },
   claims: {
-    openid: ["sub"],
+    // How and when the person signed in travel with `sub`, as Entra ID's `amr` does.
+    openid: ["sub", "amr", "auth_time"],
     email: ["email", "email_verified"],
     profile: ["name"],
   },
@@ -61,7 +65,7 @@ const provider = new Provider(config.issuer, {
   },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   async findAccount(ctx, id) {
-    const account = accounts[id];
+    const account = bySubject[id];
     if (!account) return undefined;
     return {
       accountId: id,
@@ -107,7 +111,7 @@ const server = http.createServer(async (req, res) => {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
       return res.end(page(details.uid, "Unknown email or wrong password."));
     }
-    const result = { login: { accountId: login, amr: account.amr } };
+    const result = { login: { accountId: account.sub, amr: account.amr } };
     return await provider.interactionFinished(req, res, result, {
       mergeWithLastSubmission: false,
     });
