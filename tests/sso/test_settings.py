@@ -129,3 +129,17 @@ def test_another_schools_admin_cannot_complete_a_person(
     assert response.status_code == 404
     with app.app_context():
         assert db.session.get(User, person_id).staff_group == "other"
+
+
+def test_the_admins_home_shows_people_waiting_for_a_staff_group(
+    app, login_as, world, oidc_provider, school_sign_in
+):
+    admin = login_as("school_admin")
+    assert "Set up sign-in with Microsoft or Google" in admin.get("/").get_data(as_text=True)
+    row = school_sign_in(world.a1.id, oidc_provider.issuer, create_staff=True)
+    sso_sign_in(app.test_client(), row, f"new.person@{DOMAIN}")
+
+    home = admin.get("/").get_data(as_text=True)
+
+    assert "1 new person</strong> signed in for the first time and needs a staff group" in home
+    assert f'href="/schools/{world.a1.id}/sign-in-settings"' in home

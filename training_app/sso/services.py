@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from training_app.admin.models import School
 from training_app.audit.services import record_event
@@ -232,6 +232,30 @@ def _create_person(
         ip_address=ip_address,
     )
     return user
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    """What the school admin's home card shows."""
+
+    provider: SchoolSignIn | None
+    to_complete: int
+
+
+def home_summary(school_id: int) -> HomeSummary:
+    """The school's provider (if any) and how many people it created still need a group."""
+    provider = db.session.scalar(select(SchoolSignIn).where(SchoolSignIn.school_id == school_id))
+    waiting = db.session.scalar(
+        select(func.count())
+        .select_from(SignInIdentity)
+        .join(User, SignInIdentity.user_id == User.id)
+        .where(
+            User.school_id == school_id,
+            SignInIdentity.created_at_sign_in.is_(True),
+            SignInIdentity.details_completed_at.is_(None),
+        )
+    )
+    return HomeSummary(provider, int(waiting or 0))
 
 
 def people_to_complete(school: School) -> list[User]:
