@@ -23,6 +23,7 @@ function page(uid, error) {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>Sign in - Test identity provider</title></head>
 <body><main><h1>Test identity provider</h1>${problem}
 <form method="post" action="/interaction/${escape(uid)}">
