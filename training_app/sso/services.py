@@ -21,8 +21,9 @@ from training_app.models_common import utcnow
 from training_app.sso.models import SchoolSignIn, SignInIdentity
 from training_app.sso.tokens import Client
 
-# Values of the ID token's `amr` claim that mean the provider asked for a second factor.
-# Entra ID puts "mfa" there too when its sign-in used multi-factor authentication.
+# Values of the ID token's `amr` claim (RFC 8176) that mean the provider checked a second
+# factor. Google sends no `amr` and Entra ID's v2.0 tokens may leave it out: the app's own
+# code is then asked for, the safe default (docs/security-mfa.md).
 MFA_METHODS = frozenset({"mfa"})
 
 REFUSALS: dict[str, str] = {
