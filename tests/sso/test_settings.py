@@ -10,7 +10,7 @@ from tests.sso.harness import CLIENT_ID, CLIENT_SECRET
 from training_app.audit.models import AuditEvent
 from training_app.auth.models import User
 from training_app.extensions import db
-from training_app.mfa.sealing import unseal
+from training_app.mfa.sealing import seal, unseal
 from training_app.sso.models import SchoolSignIn, SignInIdentity
 
 SETTINGS = "/schools/{}/sign-in-settings"
@@ -143,3 +143,30 @@ def test_the_admins_home_shows_people_waiting_for_a_staff_group(
 
     assert "1 new person</strong> signed in for the first time and needs a staff group" in home
     assert f'href="/schools/{world.a1.id}/sign-in-settings"' in home
+
+
+def test_a_domain_belongs_to_one_school_only(app, login_as, world, oidc_provider, school_sign_in):
+    school_sign_in(world.b1.id, oidc_provider.issuer, domains=DOMAIN)
+    admin = login_as("school_admin")
+    response = post_form(admin, SETTINGS.format(world.a1.id), _form(oidc_provider.issuer))
+    assert response.status_code == 200
+    assert f"Another school already signs in staff from {DOMAIN}." in response.get_data(
+        as_text=True
+    )
+    with app.app_context():
+        assert (
+            db.session.scalar(select(SchoolSignIn).where(SchoolSignIn.school_id == world.a1.id))
+            is None
+        )
+
+
+def test_a_secret_sealed_under_another_key_asks_the_admin_to_enter_it_again(
+    app, client, make_school, oidc_provider, school_sign_in
+):
+    row = school_sign_in(make_school().id, oidc_provider.issuer)
+    with app.app_context():
+        db.session.get(SchoolSignIn, row.id).client_secret_sealed = seal(CLIENT_SECRET, "old key")
+        db.session.commit()
+    response = client.get(f"/sign-in/school-account/{row.id}?email=staff@{DOMAIN}")
+    assert response.status_code == 503
+    assert "Ask your school" in response.get_data(as_text=True)

@@ -153,3 +153,10 @@ def test_provider_down_is_reported_as_such(own_provider):
     provider.stop()
     with pytest.raises(discovery.ProviderUnavailable):
         tokens.start(_client(provider), EMAIL)
+
+
+def test_a_discovery_document_naming_another_issuer_is_not_used(provider):
+    """The address given as issuer must be the issuer its discovery document names."""
+    client = tokens.Client(provider.issuer.replace("127.0.0.1", "localhost"), CLIENT_ID, "", RETURN)
+    with pytest.raises(discovery.ProviderUnavailable, match="names"):
+        tokens.start(client, EMAIL)

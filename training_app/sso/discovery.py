@@ -54,6 +54,10 @@ def metadata(issuer: str) -> dict[str, Any]:
     for name in ("authorization_endpoint", "token_endpoint", "jwks_uri", "issuer"):
         if not isinstance(document.get(name), str):
             raise ProviderUnavailable(f"{issuer}: discovery document has no {name}")
+    # OpenID Connect Discovery 1.0, section 4.3: a document naming another issuer is not
+    # this provider's (a mix-up or a hijacked address), so nothing it says is used.
+    if document["issuer"].rstrip("/") != issuer:
+        raise ProviderUnavailable(f"{issuer}: discovery document names {document['issuer']}")
     with _lock:
         _metadata[issuer] = (time.monotonic(), document)
     return document

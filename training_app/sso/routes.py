@@ -43,6 +43,10 @@ CHECKS_FAILED = (
     "The answer from {label} did not pass our security checks, so you have not been signed "
     "in. Try again. If it happens again, tell your school's training administrator."
 )
+NOT_SET_UP = (
+    "Signing in with {label} is not working at your school just now. Ask your school's "
+    "training administrator to check its settings, or sign in with your password."
+)
 CANCELLED = "The sign-in was cancelled or refused at {label}. Try again, or use your password."
 
 
@@ -93,6 +97,8 @@ def start(provider_id: int) -> ResponseReturnValue:
         started = tokens.start(services.client_for(row, redirect_uri()), email)
     except ProviderUnavailable:
         return _refused(row, "provider_down", PROVIDER_DOWN, 503)
+    except services.SecretUnreadable:
+        return _refused(row, "secret_unreadable", NOT_SET_UP, 503)
     session[flow.PENDING_KEY] = {
         "provider": row.id,
         "state": started.state,
@@ -129,12 +135,14 @@ def callback() -> ResponseReturnValue:
         return _refused(row, "state_expired", STARTED_AGAIN, 400)
     if "error" in request.args or not request.args.get("code"):
         return _refused(row, "provider_error", CANCELLED, 400)
-    client = services.client_for(row, redirect_uri())
     try:
+        client = services.client_for(row, redirect_uri())
         token = tokens.exchange(client, request.args["code"], str(pending["verifier"]))
         claims = tokens.verify(client, token, str(pending["nonce"]))
     except ProviderUnavailable:
         return _refused(row, "provider_down", PROVIDER_DOWN, 503)
+    except services.SecretUnreadable:
+        return _refused(row, "secret_unreadable", NOT_SET_UP, 503)
     except tokens.TokenRefused as refusal:
         return _refused(row, refusal.reason, CHECKS_FAILED, 400)
     outcome = services.resolve(row, claims, ip_address=client_address())

@@ -29,6 +29,13 @@ def settings(school: School) -> ResponseReturnValue:
         if row is None and not form.client_secret.data:
             form.client_secret.errors = [*form.client_secret.errors, NEED_SECRET]
             valid = False
+        taken = services.domains_taken(school, services.normalise_domains(form.domains.data or ""))
+        if taken:
+            form.domains.errors = [
+                *form.domains.errors,
+                f"Another school already signs in staff from {', '.join(taken)}.",
+            ]
+            valid = False
         if valid:
             services.save_settings(school, current_user, form.data, ip_address=client_address())
             flash("Sign-in settings saved.", "success")

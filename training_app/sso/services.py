@@ -41,6 +41,10 @@ REFUSALS: dict[str, str] = {
 }
 
 
+class SecretUnreadable(Exception):
+    """The stored client secret was sealed under another SECRET_KEY: an admin must re-enter it."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     """Who signs in (or the refusal's key in REFUSALS), and whether the provider did MFA."""
@@ -74,7 +78,7 @@ def client_for(row: SchoolSignIn, redirect_uri: str) -> Client:
     """The registration to talk to the provider with (the secret unsealed for this use)."""
     secret = unseal(row.client_secret_sealed, _key())
     if secret is None:
-        raise ValueError("the client secret cannot be read: SECRET_KEY changed; enter it again")
+        raise SecretUnreadable("the client secret cannot be read: SECRET_KEY changed")
     return Client(row.issuer, row.client_id, secret, redirect_uri)
 
 
@@ -82,6 +86,13 @@ def normalise_domains(text: str) -> list[str]:
     """Domains typed by an admin (spaces, commas or lines between them), lower-cased."""
     parts = text.replace(",", " ").split()
     return sorted({p.strip().lower().lstrip("@") for p in parts if p.strip()})
+
+
+def domains_taken(school: School, domains: list[str]) -> list[str]:
+    """Those of `domains` another school's provider already allows (each domain has one)."""
+    others = db.session.scalars(select(SchoolSignIn).where(SchoolSignIn.school_id != school.id))
+    taken = {d for row in others for d in row.domain_list}
+    return sorted(set(domains) & taken)
 
 
 def save_settings(
