@@ -80,7 +80,11 @@ def school_sign_in(app: Flask) -> Callable[..., SchoolSignIn]:
 
 def leave_for_provider(client: FlaskClient, row: SchoolSignIn, email: str) -> str:
     """Press "Sign in with ..." and return the provider URL the app sends the browser to."""
-    response = client.get(f"/sign-in/school-account/{row.id}?email={email}")
+    from tests.conftest import post_form
+
+    found = post_form(client, "/sign-in/school-account", {"email": email})
+    assert found.status_code == 200
+    response = client.get(f"/sign-in/school-account/{row.id}")
     assert response.status_code == 302, response.get_data(as_text=True)
     return str(response.headers["Location"])
 

@@ -59,6 +59,7 @@ def test_the_request_to_the_provider_carries_pkce_state_and_nonce(
     row = school_sign_in(make_school().id, oidc_provider.issuer)
     url = leave_for_provider(client, row, f"staff@{DOMAIN}")
     assert url.startswith(oidc_provider.issuer + "/auth?")
+    assert f"login_hint=staff%40{DOMAIN}" in url
     for part in ("code_challenge_method=S256", "code_challenge=", "state=", "nonce=", "scope="):
         assert part in url
     with client.session_transaction() as session:
@@ -73,10 +74,13 @@ def test_sign_in_page_offers_the_school_account_and_finds_the_provider_by_domain
     row = school_sign_in(make_school().id, oidc_provider.issuer, kind="microsoft")
     page = client.get("/sign-in").get_data(as_text=True)
     assert "Sign in with your school's Microsoft or Google account" in page
-    found = client.get(f"/sign-in/school-account?email=someone@{DOMAIN}").get_data(as_text=True)
+    found = post_form(client, "/sign-in/school-account", {"email": f"someone@{DOMAIN}"})
+    found = found.get_data(as_text=True)
     assert "Sign in with Microsoft" in found
-    assert f"/sign-in/school-account/{row.id}?email=someone@{DOMAIN}" in found
-    none = client.get("/sign-in/school-account?email=someone@nowhere.example")
+    assert f'href="/sign-in/school-account/{row.id}"' in found
+    with client.session_transaction() as session:
+        assert session["sso_hint"] == f"someone@{DOMAIN}"
+    none = post_form(client, "/sign-in/school-account", {"email": "someone@nowhere.example"})
     assert "has not set up signing in with Microsoft or Google" in none.get_data(as_text=True)
 
 
@@ -229,7 +233,7 @@ def test_provider_down_gives_a_clear_message_and_passwords_still_work(
     row = school_sign_in(school.id, own_provider.issuer)
     own_provider.stop()
 
-    response = client.get(f"/sign-in/school-account/{row.id}?email=staff@{DOMAIN}")
+    response = client.get(f"/sign-in/school-account/{row.id}")
 
     assert response.status_code == 503
     page = html.unescape(response.get_data(as_text=True))
@@ -290,6 +294,9 @@ def test_dsl_without_provider_mfa_still_gives_a_code(
     done = post_form(client, "/sign-in/code", {"code": next_code(app, person.email)})
     assert done.status_code == 302
     assert _signed_in(client)
+    # Signed in with the provider's help: signing out offers the provider's sign-out too.
+    client.post("/sign-out", data={"csrf_token": _token(client)})
+    assert "/session/end?client_id=" in client.get("/sign-in").get_data(as_text=True)
 
 
 def test_dsl_without_provider_mfa_or_an_app_must_set_one_up(

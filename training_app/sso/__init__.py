@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from flask import Flask, Response, g, request, session
+from flask_login import current_user
+
+# The second sign-in step's pages (training_app/mfa), which may finish a provider's sign-in.
+SECOND_STEP_ENDPOINTS = frozenset({"mfa.code", "mfa.recovery", "mfa.enrol"})
 
 
 def init_app(app: Flask) -> None:
@@ -17,13 +21,20 @@ def init_app(app: Flask) -> None:
 
     # Signing out here ends only this app's session; the provider's own session lives on,
     # so the sign-in page then offers its sign-out page (auth.logout clears the cookie).
+    # A sign-in the provider began and a code from the app finished counts too: the code
+    # pages clear the cookie as they sign in, so what it said is kept in `g` meanwhile.
     @app.before_request
     def _remember_provider() -> None:
         if request.endpoint == "auth.logout":
             g.sso_provider_id = flow.signed_in_provider()
+        elif request.endpoint in SECOND_STEP_ENDPOINTS:
+            g.sso_awaiting_code = session.get(flow.AWAITING_CODE_KEY)
 
     @app.after_request
-    def _offer_provider_sign_out(response: Response) -> Response:
+    def _note_provider(response: Response) -> Response:
+        awaiting = g.get("sso_awaiting_code")
+        if isinstance(awaiting, int) and current_user.is_authenticated:
+            session[flow.SIGNED_IN_KEY] = {"provider": awaiting, "mfa": False}
         provider_id = g.get("sso_provider_id") if request.endpoint == "auth.logout" else None
         if provider_id is not None:
             from training_app.sso.routes import end_session_url

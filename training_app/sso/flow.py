@@ -9,10 +9,14 @@ from typing import Any
 
 from flask import session
 
+# The work email typed on the find page, given to the provider as `login_hint`.
+HINT_KEY = "sso_hint"
 # Between leaving for the provider and coming back: state, nonce, PKCE verifier, where to go.
 PENDING_KEY = "sso_pending"
 # After signing in with a provider: which one, and whether it checked a second factor.
 SIGNED_IN_KEY = "sso"
+# Signed in at the provider, now giving the app's code: the provider's id.
+AWAITING_CODE_KEY = "sso_awaiting_code"
 # After signing out: the provider's own sign-out page, offered once on the sign-in page.
 END_SESSION_KEY = "sso_end_session"
 

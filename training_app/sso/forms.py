@@ -19,12 +19,7 @@ GOOGLE_ISSUER = "https://accounts.google.com"
 
 
 class FindProviderForm(FlaskForm):
-    """The address whose domain picks the school's provider (a GET form: no state changes)."""
-
-    class Meta:
-        """No CSRF token: the form only looks something up."""
-
-        csrf = False
+    """The address whose domain picks the school's provider."""
 
     email = EmailField(
         "Your work email",

@@ -63,16 +63,20 @@ def redirect_uri() -> str:
     return base.rstrip("/") + url_for("sso.callback")
 
 
-@bp.route("/sign-in/school-account")
+@bp.route("/sign-in/school-account", methods=["GET", "POST"])
 def find() -> ResponseReturnValue:
     """Ask for a work email, then offer the sign-in button of that school's provider."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
-    form = FindProviderForm(request.args)
+    # Posted, not in the URL, so addresses stay out of access logs.
+    form = FindProviderForm()
     provider = None
-    looked = bool(request.args.get("email")) and form.validate()
+    looked = form.validate_on_submit()
     if looked:
-        provider = services.provider_for_email(form.email.data or "")
+        email = form.email.data or ""
+        provider = services.provider_for_email(email)
+        # Passed on to the provider as a hint, so the person need not type it again.
+        session[flow.HINT_KEY] = email
     return render_template(
         "sso/find.html",
         form=form,
@@ -92,7 +96,8 @@ def start(provider_id: int) -> ResponseReturnValue:
     row = db.session.get(SchoolSignIn, provider_id)
     if row is None or not row.enabled:
         return redirect(url_for("sso.find"))
-    email = request.args.get("email") or None
+    hint = session.pop(flow.HINT_KEY, None)
+    email = hint if isinstance(hint, str) else None
     try:
         started = tokens.start(services.client_for(row, redirect_uri()), email)
     except ProviderUnavailable:
@@ -154,6 +159,7 @@ def callback() -> ResponseReturnValue:
         # DSLs and admins (and anyone who set it up) still give a code from their app.
         second_step = begin_second_step(outcome.user, next_url)
         if second_step is not None:
+            session[flow.AWAITING_CODE_KEY] = row.id
             return second_step
     finish_sign_in(outcome.user)
     session[flow.SIGNED_IN_KEY] = {"provider": row.id, "mfa": outcome.provider_mfa}

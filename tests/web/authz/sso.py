@@ -13,6 +13,7 @@ COMPLETE_A1 = {**ADMIN_OF_A1, "school_admin": 302, "trust_admin": 302}
 
 ROUTES: list[tuple[str, str, str, dict[str, int]]] = [
     ("GET", "/sign-in/school-account", "/sign-in/school-account", SIGN_IN_PAGE),
+    ("POST", "/sign-in/school-account", "/sign-in/school-account", SIGN_IN_PAGE),
     # No such provider: back to the page that finds one (signed-in people: home).
     (
         "GET",
