@@ -170,3 +170,17 @@ def test_a_secret_sealed_under_another_key_asks_the_admin_to_enter_it_again(
     response = client.get(f"/sign-in/school-account/{row.id}")
     assert response.status_code == 503
     assert "Ask your school" in response.get_data(as_text=True)
+
+
+def test_security_check_names_schools_whose_secret_cannot_be_read(
+    app, runner, make_school, oidc_provider, school_sign_in
+):
+    school = make_school("Hillside Primary")
+    row = school_sign_in(school.id, oidc_provider.issuer)
+    assert "SCHOOL_SIGN_IN" not in runner.invoke(args=["security", "check"]).output
+    with app.app_context():
+        db.session.get(SchoolSignIn, row.id).client_secret_sealed = seal(CLIENT_SECRET, "old key")
+        db.session.commit()
+    output = runner.invoke(args=["security", "check"]).output
+    assert "SCHOOL_SIGN_IN: the client secret of 1 school(s) cannot be read" in output
+    assert "Hillside Primary" in output

@@ -12,11 +12,13 @@ SECOND_STEP_ENDPOINTS = frozenset({"mfa.code", "mfa.recovery", "mfa.enrol"})
 def init_app(app: Flask) -> None:
     """Register the pages, and offer the provider's sign-out page after signing out here."""
     from training_app.sso import flow, routes_admin  # noqa: F401 (adds its routes to bp)
+    from training_app.sso.checks import register
     from training_app.sso.routes import bp
     from training_app.sso.services import home_summary
 
     app.register_blueprint(bp)
     app.add_template_global(home_summary, "sso_home_summary")
+    register()
     app.add_template_global(flow.end_session_offer, "sso_end_session_offer")
 
     # Signing out here ends only this app's session; the provider's own session lives on,
