@@ -326,3 +326,37 @@ def test_sign_out_ends_the_session_and_offers_the_providers_sign_out(
     assert "sign out at your school's provider" in page
     # Offered once, not on every later visit.
     assert "/session/end" not in client.get("/sign-in").get_data(as_text=True)
+
+
+def test_a_trip_to_the_provider_older_than_ten_minutes_starts_again(
+    app, client, make_school, make_user, oidc_provider, school_sign_in
+):
+    school = make_school()
+    make_user("staff", school, email=f"staff@{DOMAIN}")
+    row = school_sign_in(school.id, oidc_provider.issuer)
+    back = sign_in_at_provider(
+        leave_for_provider(client, row, f"staff@{DOMAIN}"), f"staff@{DOMAIN}", stop_at=RETURN
+    )
+    with client.session_transaction() as session:
+        session["sso_pending"] = {**session["sso_pending"], "at": int(time.time()) - 601}
+
+    response = client.get(back)
+
+    assert response.status_code == 400
+    assert not _signed_in(client)
+    assert _refusals(app) == ["state_expired"]
+
+
+def test_cancelling_at_the_provider_is_explained(
+    app, client, make_school, oidc_provider, school_sign_in
+):
+    row = school_sign_in(make_school().id, oidc_provider.issuer)
+    leave_for_provider(client, row, f"staff@{DOMAIN}")
+    with client.session_transaction() as session:
+        state = session["sso_pending"]["state"]
+
+    response = client.get(f"{RETURN}?error=access_denied&state={state}")
+
+    assert response.status_code == 400
+    assert "cancelled or refused" in response.get_data(as_text=True)
+    assert _refusals(app) == ["provider_error"]
