@@ -184,3 +184,18 @@ def test_security_check_names_schools_whose_secret_cannot_be_read(
     output = runner.invoke(args=["security", "check"]).output
     assert "SCHOOL_SIGN_IN: the client secret of 1 school(s) cannot be read" in output
     assert "Hillside Primary" in output
+
+
+def test_the_schools_audit_log_shows_sign_ins_links_and_refusals(
+    app, login_as, world, oidc_provider, school_sign_in, make_user
+):
+    row = school_sign_in(world.a1.id, oidc_provider.issuer)
+    make_user("staff", world.a1, email=f"staff@{DOMAIN}")
+    sso_sign_in(app.test_client(), row, f"staff@{DOMAIN}")
+    sso_sign_in(app.test_client(), row, f"new.person@{DOMAIN}")
+
+    page = login_as("school_admin").get(f"/schools/{world.a1.id}/audit").get_data(as_text=True)
+
+    for action in ("sso.linked", "sso.signed_in", "sso.refused"):
+        assert action in page
+    assert "refused: unknown" in page
