@@ -185,6 +185,8 @@ def resolve(row: SchoolSignIn, claims: dict[str, Any], *, ip_address: str | None
         return refuse(row, "unverified", ip_address=ip_address)
     if identity is not None:
         user = identity.user
+        if user.school_id != row.school_id:  # moved to another school since linking
+            return refuse(row, "other_school", user=user, ip_address=ip_address)
     else:
         found = find_user_by_email(email)
         if found is not None and found.school_id != row.school_id:
