@@ -160,8 +160,9 @@ def refuse(
 def _email_of(row: SchoolSignIn, claims: dict[str, Any]) -> tuple[str, bool]:
     """The token's email and whether it counts as verified.
 
-    Entra ID sends no `email_verified`: there the address is trusted because it is in a
-    domain the school's own tenant holds (the admin lists them), as Microsoft advises.
+    Entra ID does not send `email_verified`: there the address is trusted because it is in
+    one of the domains the admin listed, which must be domains the school's tenant owns
+    (docs/deployment.md says so where the admin is told to list them).
     """
     email = normalise_email(str(claims.get("email") or claims.get("preferred_username") or ""))
     verified = claims.get("email_verified") is True
