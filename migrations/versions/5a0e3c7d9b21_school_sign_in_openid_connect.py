@@ -1,7 +1,7 @@
 """school sign-in with Microsoft, Google or another OpenID Connect provider
 
-New tables only: a school's provider (client secret sealed like authenticator secrets)
-and the people linked to an account there.
+New tables only: a school's or a trust's provider (client secret sealed like
+authenticator secrets) and the people linked to an account there.
 
 Revision ID: 5a0e3c7d9b21
 Revises: 1352dd4b30a2
@@ -22,7 +22,8 @@ depends_on = None
 def upgrade():
     op.create_table('sso_providers',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=True),
+    sa.Column('trust_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('issuer', sa.String(length=300), nullable=False),
     sa.Column('client_id', sa.String(length=300), nullable=False),
@@ -32,9 +33,12 @@ def upgrade():
     sa.Column('enabled', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('(school_id IS NULL) != (trust_id IS NULL)', name=op.f('ck_sso_providers_one_owner')),
     sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_sso_providers_school_id_schools')),
+    sa.ForeignKeyConstraint(['trust_id'], ['trusts.id'], name=op.f('fk_sso_providers_trust_id_trusts')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sso_providers')),
-    sa.UniqueConstraint('school_id', name=op.f('uq_sso_providers_school_id'))
+    sa.UniqueConstraint('school_id', name=op.f('uq_sso_providers_school_id')),
+    sa.UniqueConstraint('trust_id', name=op.f('uq_sso_providers_trust_id'))
     )
     op.create_table('sso_identities',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -150,7 +150,7 @@ def test_a_domain_belongs_to_one_school_only(app, login_as, world, oidc_provider
     admin = login_as("school_admin")
     response = post_form(admin, SETTINGS.format(world.a1.id), _form(oidc_provider.issuer))
     assert response.status_code == 200
-    assert f"Another school already signs in staff from {DOMAIN}." in response.get_data(
+    assert f"Another school or trust already signs in staff from {DOMAIN}." in response.get_data(
         as_text=True
     )
     with app.app_context():
@@ -182,7 +182,8 @@ def test_security_check_names_schools_whose_secret_cannot_be_read(
         db.session.get(SchoolSignIn, row.id).client_secret_sealed = seal(CLIENT_SECRET, "old key")
         db.session.commit()
     output = runner.invoke(args=["security", "check"]).output
-    assert "SCHOOL_SIGN_IN: the client secret of 1 school(s) cannot be read" in output
+    expected = "SCHOOL_SIGN_IN: the client secret of 1 school or trust provider(s) cannot be read"
+    assert expected in output
     assert "Hillside Primary" in output
 
 

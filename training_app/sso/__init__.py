@@ -14,10 +14,11 @@ def init_app(app: Flask) -> None:
     from training_app.sso import flow, routes_admin  # noqa: F401 (adds its routes to bp)
     from training_app.sso.checks import register
     from training_app.sso.routes import bp
-    from training_app.sso.services import home_summary
+    from training_app.sso.settings import home_summary, trust_provider
 
     app.register_blueprint(bp)
     app.add_template_global(home_summary, "sso_home_summary")
+    app.add_template_global(trust_provider, "sso_trust_provider")
     register()
     app.add_template_global(flow.end_session_offer, "sso_end_session_offer")
 

@@ -13,7 +13,7 @@ from training_app.sso.models import SchoolSignIn
 
 
 def unreadable_provider_secrets() -> list[Finding]:
-    """A finding naming the schools whose sign-in secret was sealed under another SECRET_KEY."""
+    """A finding naming the schools (or trusts) whose provider secret another SECRET_KEY sealed."""
     key = str(current_app.config["SECRET_KEY"])
     try:
         rows = list(db.session.scalars(select(SchoolSignIn).where(SchoolSignIn.enabled)))
@@ -26,14 +26,14 @@ def unreadable_provider_secrets() -> list[Finding]:
                 "run flask db upgrade, then check again.",
             )
         ]
-    broken = [row.school.name for row in rows if unseal(row.client_secret_sealed, key) is None]
+    broken = [row.owner_name for row in rows if unseal(row.client_secret_sealed, key) is None]
     if not broken:
         return []
     return [
         Finding(
             "SCHOOL_SIGN_IN",
-            f"the client secret of {len(broken)} school(s) cannot be read (SECRET_KEY changed): "
-            f"{', '.join(broken)}; their staff cannot sign in with Microsoft or Google.",
+            f"the client secret of {len(broken)} school or trust provider(s) cannot be read "
+            f"(SECRET_KEY changed): {', '.join(broken)}; their staff cannot sign in with it.",
             "an admin of each enters the client secret again on its sign-in settings page.",
         )
     ]

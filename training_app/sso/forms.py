@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from training_app.auth.models import STAFF_GROUPS
-from training_app.sso.services import normalise_domains
+from training_app.sso.settings import normalise_domains
 
 KIND_CHOICES = [
     SelectChoice("microsoft", "Microsoft 365 (Entra ID)"),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training_app.admin.models import School
+from training_app.admin.models import School, Trust
 from training_app.auth.models import User
 from training_app.extensions import db
 from training_app.models_common import UTCDateTime, utcnow
@@ -20,12 +20,20 @@ KINDS: dict[str, str] = {
 
 
 class SchoolSignIn(db.Model):  # type: ignore[name-defined]
-    """One school's OpenID Connect provider, set up by its admin."""
+    """An OpenID Connect provider for one school, or for every school of a trust.
+
+    Exactly one of `school_id` and `trust_id` is set: a trust whose schools share one
+    Microsoft or Google tenant (and so one email domain) sets it up once for all of them.
+    """
 
     __tablename__ = "sso_providers"
+    __table_args__ = (
+        CheckConstraint("(school_id IS NULL) != (trust_id IS NULL)", name="one_owner"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), unique=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), unique=True)
+    trust_id: Mapped[int | None] = mapped_column(ForeignKey("trusts.id"), unique=True)
     kind: Mapped[str] = mapped_column(String(20))
     issuer: Mapped[str] = mapped_column(String(300))
     client_id: Mapped[str] = mapped_column(String(300))
@@ -39,7 +47,21 @@ class SchoolSignIn(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    school: Mapped[School] = relationship()
+    school: Mapped[School | None] = relationship()
+    trust: Mapped[Trust | None] = relationship()
+
+    @property
+    def owner_name(self) -> str:
+        """The school's or the trust's name."""
+        owner = self.school or self.trust
+        return owner.name if owner is not None else ""
+
+    def covers(self, school_id: int) -> bool:
+        """Whether people of this school may sign in with this provider."""
+        if self.school_id is not None:
+            return self.school_id == school_id
+        trust = self.trust
+        return trust is not None and any(school.id == school_id for school in trust.schools)
 
     @property
     def domain_list(self) -> list[str]:
