@@ -74,10 +74,12 @@ def _register_features(app: Flask) -> None:
         lessons,
         mfa,
         rehearsal,
+        sso,
     )
 
     auth.init_app(app)
     mfa.init_app(app)
+    sso.init_app(app)
     home.init_app(app)
     learning.init_app(app)
     lessons.init_app(app)

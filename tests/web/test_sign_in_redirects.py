@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from tests.conftest import csrf_from, post_form
 from tests.factories import PASSWORD, next_code
 from training_app.auth.models import AuthSession
-from training_app.auth.routes import is_local_path
 from training_app.extensions import db
+from training_app.redirects import is_local_path
 
 # As typed into the query string (so still percent-encoded once).
 HOSTILE_NEXT = [

@@ -30,8 +30,15 @@ def init_app(app: Flask) -> None:
         if request.endpoint is None or request.endpoint in SET_UP_ALLOWED:
             return None
         from training_app.mfa.services import is_enrolled, is_required
+        from training_app.sso.flow import provider_checked_mfa
 
         user = current_user._get_current_object()  # one look-up, not one per attribute
-        if user.is_authenticated and is_required(user) and not is_enrolled(user.id):
+        if (
+            user.is_authenticated
+            and is_required(user)
+            and not is_enrolled(user.id)
+            # Their school's provider checked a second factor at this sign-in.
+            and not provider_checked_mfa()
+        ):
             return redirect(url_for("mfa.setup"))
         return None
