@@ -59,8 +59,8 @@ def test_the_2024_advice_and_its_overview_are_described_with_their_gov_uk_addres
     "citation",
     [
         "UKCIS-2024 §1.4",
-        "UKCIS-2024 §1.5",
         "UKCIS-2024 §1.6",
+        "UKCIS-2024 §1.7",
         "UKCIS-2024 §2.2",
         "UKCIS-2024 §2.3",
         "UKCIS-2024 §2.5",

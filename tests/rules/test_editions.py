@@ -144,7 +144,7 @@ def test_ai_imagery_is_handled_as_imagery_of_the_pupil(
         assert getattr(ai, key) == getattr(real, key), key
     talk = next(s for s in ai.actions if s.id == "talk_to_the_pupils")
     assert "handle it exactly as imagery of the pupil it shows" in talk.text
-    assert "UKCIS-2024 §1.6" in talk.citations
+    assert "UKCIS-2024 §1.7" in talk.citations
 
 
 @PROPERTIES

@@ -75,9 +75,9 @@ FIELD_SOURCES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "parents_pose_risk": ("UKCCIS-2016 §3.1", "UKCCIS-2016 §3.5", _ANNEX_A),
         # The 2024 facts: the group policy's passage first where it has one, then the 2024
         # advice (described: cite it, never quote it) and the outside pages.
-        "perpetrator_unknown_online": (_ANNEX_A, "UKCIS-2024 §1.5", _NCA_WHAT),
-        "financially_motivated_extortion": (_NCA_WHAT, "UKCIS-2024 §1.5", "UKCCIS-2016 §3.3"),
-        "imagery_ai_generated_or_altered": ("UKCIS-2024 §1.6", "UKCIS-2024 Annex D"),
+        "perpetrator_unknown_online": (_ANNEX_A, "UKCIS-2024 §1.6", _NCA_WHAT),
+        "financially_motivated_extortion": (_NCA_WHAT, "UKCIS-2024 §1.6", "UKCCIS-2016 §3.3"),
+        "imagery_ai_generated_or_altered": ("UKCIS-2024 §1.7", "UKCIS-2024 Annex D"),
         "capacity_to_consent_concern": ("UKCIS-2024 §2.2", _ANNEX_A, "UKCCIS-2016 §3.3"),
         "other_school_pupils_involved": ("UKCCIS-2016 §3.3", "UKCIS-2024 §2.2"),
     }

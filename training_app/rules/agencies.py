@@ -95,7 +95,7 @@ _EXTORTION_POLICE = _Ground(
     "the young person is being blackmailed for money with nude or semi-nude imagery; this "
     "financially motivated sexual extortion is child sexual abuse, usually by organised "
     "criminals, and the young person is a victim, never to blame",
-    ("UKCCIS-2016 §9.1 (Annex A)", 'NCA-SEXTORTION-2024 "What it is"', "UKCIS-2024 §1.5"),
+    ("UKCCIS-2016 §9.1 (Annex A)", 'NCA-SEXTORTION-2024 "What it is"', "UKCIS-2024 §1.6"),
     _BLACKMAIL_QUOTE,
 )
 _UNDER_13_PROTOCOL = _Ground(
@@ -158,7 +158,7 @@ _CEOP_ADULT = _Ground(
 _CEOP_ONLINE = _Ground(
     "someone the young person knows only online asked for, received or is threatening to share "
     "the imagery, so they may be being exploited or groomed online",
-    ("UKCCIS-2016 §9.3 (Annex C)", "UKCIS-2024 §1.5"),
+    ("UKCCIS-2016 §9.3 (Annex C)", "UKCIS-2024 §1.6"),
     _CEOP_QUOTE,
 )
 _CEOP_EXTORTION = _Ground(

@@ -64,12 +64,13 @@ DESCRIBED_SECTIONS: tuple[DescribedSection, ...] = (
         "§1.2",
         "What does this advice cover?",
         "How a setting responds when nudes or semi-nudes have been shared: assessing risk, "
-        "supporting the young people, handling devices and imagery, recording, working with "
-        "other agencies and parents, and teaching about the subject.",
+        "supporting the young people, handling devices and imagery, recording, and working "
+        "with other agencies and parents.",
+        checked=True,
     ),
     _ukcis(
         "§1.4",
-        "Defining 'nudes and semi-nudes'",
+        "'Sharing nudes and semi-nudes': definition",
         "The advice speaks of sharing nudes and semi-nudes: under-18s sending or posting nude or "
         "semi-nude images, videos or live streams, whether through apps, games, social media or "
         "device-to-device sharing that needs no internet. It replaces older terms such as "
@@ -91,9 +92,13 @@ DESCRIBED_SECTIONS: tuple[DescribedSection, ...] = (
         UKCIS_2024_URL,
         number_checked=False,
     ),
+    # The 2020 edition's table of contents puts the kinds of incident (adult-involved ones
+    # among them) in 1.6 and the law in 1.7; where the 2024 update put its sextortion text is
+    # not confirmed, so this section stays unchecked.
     _ukcis(
-        "§1.5",
-        "Adult-involved incidents, including financially motivated sexual extortion",
+        "§1.6",
+        "Understanding motivations and behaviours (kinds of incident, adult-involved ones "
+        "among them)",
         "Where an adult is involved the incident is child sexual abuse. The 2024 update "
         "describes two kinds: sexually motivated (an adult, often posing as a young person, "
         "seeks imagery or contact) and financially motivated sexual extortion, where offenders, "
@@ -101,13 +106,19 @@ DESCRIBED_SECTIONS: tuple[DescribedSection, ...] = (
         "paid. The young person is a victim and must not be blamed.",
     ),
     _ukcis(
-        "§1.6",
+        "§1.7",
         "The law",
         "Making, having or sharing an indecent image of anyone under 18 is an offence, even when "
         "the young person made it of themselves. The offences also cover pseudo-images, so "
         "imagery generated or altered with AI or editing tools is treated like a real image of "
-        "the child it depicts. The police can record an incident without criminalising a young "
-        "person where that is not in the public interest.",
+        "the child it depicts.",
+    ),
+    _ukcis(
+        "§1.8",
+        "Avoiding unnecessary criminalisation of children",
+        "Children who share nudes or semi-nudes are usually best helped by a safeguarding "
+        "response, not the criminal justice system; the police can record an incident without "
+        "taking it further where that is not in the public interest.",
     ),
     _ukcis(
         "§2.1",
@@ -197,11 +208,11 @@ DESCRIBED_SECTIONS: tuple[DescribedSection, ...] = (
     _ukcis(
         "Annex D",
         "Substantive changes",
-        "The list of what changed in the 2024 update: among them more examples of incidents, "
-        "pseudo-images (including AI-made or altered imagery) in the definition of indecent "
-        "images, every adult-involved incident treated as child sexual abuse (with financially "
-        "motivated sexual extortion described), more on support for those affected, new and "
-        "updated reporting routes, and teaching the subject safely.",
+        "The advice's own list of what changed in the 2024 update. Published summaries of that "
+        "list name more examples of incidents, pseudo-images in the definition of indecent "
+        "images, every adult-involved incident treated as child sexual abuse, more on support "
+        "for those affected, new and updated reporting routes, and teaching the subject "
+        "safely. Read the annex itself for its exact wording.",
         checked=True,
     ),
     DescribedSection(

@@ -67,8 +67,8 @@ def edition(edition_id: str) -> Edition:
 _COUNTERPART: Mapping[str, str] = MappingProxyType(
     {
         "UKCCIS-2016 §1.4": "UKCIS-2024 §1.4",
-        "UKCCIS-2016 §2.0": "UKCIS-2024 §1.6",
-        "UKCCIS-2016 §2.1": "UKCIS-2024 §1.6",
+        "UKCCIS-2016 §2.0": "UKCIS-2024 §1.7",
+        "UKCCIS-2016 §2.1": "UKCIS-2024 §1.7",
         "UKCCIS-2016 §2.2": "UKCIS-2024 §2.6",
         "UKCCIS-2016 §3.1": "UKCIS-2024 §2.1",
         "UKCCIS-2016 §3.2": "UKCIS-2024 §2.1",

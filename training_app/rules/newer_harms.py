@@ -95,7 +95,7 @@ def report_remove_step(facts: Facts) -> NextStep:
         citations += (_NCA_RESPOND,)
     if facts.imagery_ai_generated_or_altered:
         text += " This applies just the same to imagery made or altered with AI."
-        citations += ("UKCIS-2024 §1.6",)
+        citations += ("UKCIS-2024 §1.7",)
     return NextStep("report_remove", text, citations)
 
 
@@ -107,5 +107,5 @@ def ai_imagery_note(facts: Facts) -> tuple[str, tuple[str, ...]]:
         " The imagery was made or altered with AI or editing tools: handle it exactly as imagery "
         "of the pupil it shows. The same law applies to making or sharing it, and the pupil "
         "shown is a victim whose distress is just as real.",
-        ("UKCIS-2024 §1.6", "UKCIS-2024 Annex D"),
+        ("UKCIS-2024 §1.7", "UKCIS-2024 Annex D"),
     )

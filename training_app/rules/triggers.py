@@ -58,7 +58,7 @@ def _any_vulnerable(facts: Facts) -> bool:
 
 
 def _coerced(facts: Facts) -> bool:
-    # Extortion for money is blackmail, whoever does it (NCA alert; UKCIS-2024 §1.5).
+    # Extortion for money is blackmail, whoever does it (NCA alert; UKCIS-2024 §1.6).
     return facts.coercion_or_blackmail or facts.financially_motivated_extortion
 
 
@@ -173,7 +173,7 @@ _RULES_2024: tuple[tuple[TriggerRule, Callable[[Facts], bool]], ...] = (
             "An adult is involved",
             "Refer immediately: an adult (18 or over) is involved; the 2024 advice treats every "
             "adult-involved incident as child sexual abuse.",
-            (_S22, "UKCIS-2024 §1.5"),
+            (_S22, "UKCIS-2024 §1.6"),
             "",
         ),
         lambda f: f.adult_involved,
@@ -206,7 +206,7 @@ _RULES_2024: tuple[tuple[TriggerRule, Callable[[Facts], bool]], ...] = (
             "under_13_sexual_acts",
             "Sexual acts and a child in the imagery is under 13",
             "Refer immediately: the imagery involves sexual acts and a child in it is under 13.",
-            (_S22, "UKCIS-2024 §1.6"),
+            (_S22, "UKCIS-2024 §1.7"),
             "",
         ),
         _under_13_sexual_acts,
