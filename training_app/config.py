@@ -87,6 +87,9 @@ class Config:
 
     # Where absolute links in emails point (reset links); falls back to the request host.
     EXTERNAL_URL: str | None = None
+    # Where `make run` serves the app: what emails sent from the command line link to in
+    # development when EXTERNAL_URL is not set. None elsewhere, so production must set it.
+    DEV_SERVER_URL: str | None = None
 
     SCENARIOS_DIR = str(PROJECT_ROOT / "scenarios")
     QUIZZES_DIR = str(PROJECT_ROOT / "quizzes")
@@ -103,6 +106,7 @@ class DevelopmentConfig(Config):
     """The embedded default: SQLite in instance/, mail printed to the console."""
 
     ENV_NAME = "development"
+    DEV_SERVER_URL = "http://127.0.0.1:5000"
 
 
 class ProductionConfig(Config):

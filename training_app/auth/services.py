@@ -230,6 +230,17 @@ def create_reset_token(email: str, *, ip_address: str | None) -> ResetRequest | 
     return ResetRequest(user=user, token=token)
 
 
+def reset_link_problem(token: str) -> str:
+    """Why a reset link does not work: "malformed", "used" or "expired"."""
+    row = db.session.scalar(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == _digest(token))
+    )
+    # An unknown token is a cut-off or mistyped link: tokens are never deleted.
+    if row is None:
+        return "malformed"
+    return "used" if row.used_at is not None else "expired"
+
+
 def valid_reset_token(token: str) -> PasswordResetToken | None:
     """Return the unexpired, unused reset token row, or None."""
     row = db.session.scalar(
