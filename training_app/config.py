@@ -73,6 +73,7 @@ class Config:
     ARGON2_PARALLELISM = 1
 
     PASSWORD_RESET_HOURS = 2
+    INVITATION_HOURS = 7 * 24  # the set-password link in an invitation from the dashboard
     MIN_PASSWORD_LENGTH = 12  # OWASP ASVS 4.0.3 V2.1.1
 
     MAIL_BACKEND = "console"  # "smtp" in production

@@ -19,7 +19,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from training_app.compliance.policy import (
@@ -213,3 +213,18 @@ def _checkboxes(choices: Choices) -> SelectMultipleField:
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
+
+
+class EmailStaffForm(FlaskForm):
+    """Who to email from the dashboard and what: a reminder or an invitation."""
+
+    kind = RadioField("What to send", validators=[InputRequired("Choose what to send.")])
+    who = RadioField("Who to send it to", validators=[InputRequired("Choose who to email.")])
+    people = SelectMultipleField("People", coerce=int, validate_choice=False)
+    preview = SubmitField("Preview the emails")
+    send = SubmitField("Send the emails")
+
+    def validate_people(self, field: SelectMultipleField) -> None:
+        """Ticking nobody is only an error when the admin chose to tick people."""
+        if self.who.data == "chosen" and not field.data:
+            raise ValidationError("Tick at least one person, or choose a group above.")
