@@ -22,8 +22,10 @@ def _form(school: School) -> tuple[EmailStaffForm, list[outreach.Candidate]]:
     form.who.choices = list(outreach.AUDIENCES.items())
     form.people.choices = [(c.person.id, c.person.name) for c in everyone]
     if request.method == "GET":
-        form.kind.data = request.args.get("kind", outreach.REMINDER)
-        form.who.data = outreach.EVERYONE_OVERDUE
+        # The import's result page links here for invitations to the people it added.
+        invite = request.args.get("kind") == outreach.INVITATION
+        form.kind.data = outreach.INVITATION if invite else outreach.REMINDER
+        form.who.data = outreach.NEVER_SIGNED_IN if invite else outreach.EVERYONE_OVERDUE
     return form, everyone
 
 
