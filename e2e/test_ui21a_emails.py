@@ -195,4 +195,5 @@ def test_a_dsl_opens_a_record_from_the_dashboard_read_only(page: Page, sign_in, 
     page.locator("main a[href^='/people/']").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Training record: ")
     expect(page.get_by_role("link", name="Record training done elsewhere")).to_have_count(0)
+    expect(page.get_by_text("You can read this record.")).to_be_visible()
     check("dsl-record-read-only")

@@ -158,6 +158,7 @@ def test_a_dsl_opens_a_record_from_the_dashboard_read_only(app, world, login_as)
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "Training record: " in text and "Void" not in text and "exemptions/new" not in text
+    assert "You can read this record." in text
     assert client.get(f"/training-records/{record.id}/certificate").status_code == 200
     # Changing the record stays with the admins; another school's people stay closed.
     assert client.get(f"/people/{staff.id}/training/external").status_code == 403
