@@ -192,3 +192,22 @@ def test_without_a_window_the_preview_warns_that_veterans_will_be_overdue(app, w
     assert "no onboarding window" in page
     assert "1 person in this file will be overdue on the day they are imported" in page
     assert "29 September 2019 (overdue)" in page
+
+
+def test_someone_the_policy_requires_nothing_of_can_still_be_invited(app, world, login_as):
+    dsl_only = TrainingPolicy(
+        tuple(r for r in DEFAULT_POLICY.requirements if "staff" not in r.roles)
+    )
+    set_policy(app, world.a1.id, dsl_only)
+    client = login_as("school_admin")
+    commit(
+        client,
+        preview_url(
+            upload(client, world.a1.id, HEADER + "Ivy New,ivy@a1.example,Staff,Support,\n")
+        ),
+    )
+    page = client.get(url(world)).get_data(as_text=True)
+    assert "Ivy New" in page and "Nothing required" in page
+    post_form(client, url(world), {"kind": "invitation", "who": "not_signed_in", "send": "1"})
+    sent = [m["To"] for m in app.extensions["mail_outbox"]]
+    assert sent == ["ivy@a1.example"]

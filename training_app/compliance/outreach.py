@@ -82,11 +82,9 @@ def candidates(school_id: int) -> list[Candidate]:
     """The school's active people, most urgent first, for the list to choose from."""
     lines = load_lines([school_id])
     by_person: dict[int, list[Line]] = defaultdict(list)
-    people: dict[int, Person] = {}
     for line in lines:
         by_person[line.person.id].append(line)
-        people[line.person.id] = line.person
-    passwords = _has_password(school_id)
+    people, passwords = _active_people(school_id)
     emailed = dict(
         db.session.execute(
             select(SentReminder.user_id, func.max(SentReminder.sent_at))
@@ -105,13 +103,27 @@ def candidates(school_id: int) -> list[Candidate]:
     return found
 
 
-def _has_password(school_id: int) -> dict[int, bool]:
+def _active_people(school_id: int) -> tuple[dict[int, Person], dict[int, bool]]:
+    """Everyone active at the school (also those the policy requires nothing of, who may
+    still need an invitation), and whether each has set a password."""
     rows = db.session.execute(
-        select(User.id, User.password_hash.is_not(None)).where(
-            User.school_id == school_id, User.active.is_(True)
+        select(
+            User.id,
+            User.name,
+            User.email,
+            User.role,
+            User.staff_group,
+            User.start_date,
+            User.password_hash.is_not(None),
         )
+        .where(User.school_id == school_id, User.active.is_(True))
+        .order_by(User.id)
     )
-    return {user_id: bool(has) for user_id, has in rows}
+    people, passwords = {}, {}
+    for user_id, name, email, role, group, start, has in rows:
+        people[user_id] = Person(user_id, school_id, name, email, role, group, start or date.min)
+        passwords[user_id] = bool(has)
+    return people, passwords
 
 
 def _audience(who: str, chosen: set[int], everyone: list[Candidate]) -> list[Candidate]:
