@@ -149,6 +149,7 @@ _ENV_OVERRIDES: dict[str, Any] = {
     "MAIL_PASSWORD": str,
     "MAIL_DEFAULT_SENDER": str,
     "EXTERNAL_URL": str,
+    "DEV_SERVER_URL": str,
     "MAIL_USE_STARTTLS": lambda v: v.lower() in {"1", "true", "yes"},
     "MAIL_USE_SSL": lambda v: v.lower() in {"1", "true", "yes"},
     "LOGIN_LIMIT_PER_ADDRESS": str,
