@@ -152,7 +152,7 @@ def test_admin_invites_an_imported_veteran_then_reminds_them(
     page.get_by_label("Onboarding window for people new to the platform (days)").fill("0")
     page.get_by_role("button", name="Save the policy").click()
     expect(page.get_by_role("status")).to_contain_text("applies from now")
-    check()
+    check("policy-onboarding-off")
     page.get_by_role("link", name="Compliance", exact=True).click()
     check()
     page.get_by_role("link", name="Email reminders and invitations").click()
