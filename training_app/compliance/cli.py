@@ -142,6 +142,7 @@ def import_users(file: Path, school_id: int, dry_run: bool, deactivate_missing: 
     )
     click.echo(
         f"Imported into {school.name}: {result['created']} added, {result['updated']} updated, "
-        f"{result['unchanged']} unchanged, {result['deactivated']} deactivated. New people "
-        "set a password with “Forgot your password?” on the sign-in page."
+        f"{result['unchanged']} unchanged, {result['deactivated']} deactivated. Invite new "
+        "people from the dashboard (Email reminders and invitations), or they set a password "
+        "with “Forgot your password?” on the sign-in page."
     )
