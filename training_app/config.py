@@ -73,6 +73,7 @@ class Config:
     ARGON2_PARALLELISM = 1
 
     PASSWORD_RESET_HOURS = 2
+    INVITATION_HOURS = 7 * 24  # the set-password link in an invitation from the dashboard
     MIN_PASSWORD_LENGTH = 12  # OWASP ASVS 4.0.3 V2.1.1
 
     MAIL_BACKEND = "console"  # "smtp" in production
@@ -87,6 +88,9 @@ class Config:
 
     # Where absolute links in emails point (reset links); falls back to the request host.
     EXTERNAL_URL: str | None = None
+    # Where `make run` serves the app: what emails sent from the command line link to in
+    # development when EXTERNAL_URL is not set. None elsewhere, so production must set it.
+    DEV_SERVER_URL: str | None = None
 
     SCENARIOS_DIR = str(PROJECT_ROOT / "scenarios")
     QUIZZES_DIR = str(PROJECT_ROOT / "quizzes")
@@ -103,6 +107,7 @@ class DevelopmentConfig(Config):
     """The embedded default: SQLite in instance/, mail printed to the console."""
 
     ENV_NAME = "development"
+    DEV_SERVER_URL = "http://127.0.0.1:5000"
 
 
 class ProductionConfig(Config):
@@ -144,6 +149,7 @@ _ENV_OVERRIDES: dict[str, Any] = {
     "MAIL_PASSWORD": str,
     "MAIL_DEFAULT_SENDER": str,
     "EXTERNAL_URL": str,
+    "DEV_SERVER_URL": str,
     "MAIL_USE_STARTTLS": lambda v: v.lower() in {"1", "true", "yes"},
     "MAIL_USE_SSL": lambda v: v.lower() in {"1", "true", "yes"},
     "LOGIN_LIMIT_PER_ADDRESS": str,

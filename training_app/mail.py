@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 import sys
@@ -36,11 +37,31 @@ def send_mail(to: str, subject: str, body: str) -> None:
         _send_smtp(message)
     elif backend == "console":
         # The embedded default has no mail server: show the message to the developer.
-        print(f"\n--- email (not sent: MAIL_BACKEND=console) ---\n{message}\n---", file=sys.stderr)
+        print(console_text(message), file=sys.stderr)
     elif backend == "memory":
         current_app.extensions["mail_outbox"].append(message)
     else:
         raise RuntimeError(f"unknown MAIL_BACKEND {backend!r}")
+
+
+URL = re.compile(r"(https?://\S+)")
+
+
+def console_text(message: EmailMessage) -> str:
+    """The message as a developer reads it: headers, then the decoded body, each URL alone."""
+    lines = ["", "--- email (not sent: MAIL_BACKEND=console) ---"]
+    lines += [f"{name}: {message[name]}" for name in ("To", "Subject", "Date")]
+    lines.append("")
+    # Decoded, not the quoted-printable wire form, whose soft line breaks split long URLs
+    # and leave a trailing "=" on each half that a copied link then carries.
+    for line in message.get_content().splitlines():
+        pieces = URL.split(line)
+        if len(pieces) == 1:
+            lines.append(line.rstrip())
+        else:
+            lines.extend(piece.strip() for piece in pieces if piece.strip())
+    lines.append("--- end of email ---")
+    return "\n".join(lines)
 
 
 def _send_smtp(message: EmailMessage) -> None:

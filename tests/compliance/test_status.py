@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from training_app.compliance.policy import DEFAULT_POLICY, Requirement, TrainingPolicy
+from training_app.compliance.policy import (
+    DEFAULT_POLICY,
+    PolicyError,
+    Requirement,
+    TrainingPolicy,
+    parse_policy,
+    policy_to_dict,
+)
 from training_app.compliance.status import (
     COMPLIANT,
     DUE_SOON,
@@ -218,3 +225,27 @@ def test_uk_date_fast_path_matches_a_time_zone_conversion(moment):
     aware = moment.replace(tzinfo=UTC)
     assert uk_date(aware) == aware.astimezone(UK).date() == uk_date(moment)
     assert uk_date(aware.astimezone(UK)) == aware.astimezone(UK).date()
+
+
+def test_onboarding_window_runs_from_the_day_someone_joined_the_platform():
+    joined = date(2026, 11, 1)
+    # An old start date alone would make them overdue on the day they were imported ...
+    assert status(today=joined).state == OVERDUE
+    # ... the window gives them 28 days from joining instead.
+    found = status(today=joined, joined=joined, onboarding_days=28)
+    assert found.due == joined + timedelta(days=28) and found.state == DUE_SOON
+    assert status(today=joined + timedelta(days=29), joined=joined, onboarding_days=28).state == (
+        OVERDUE
+    )
+    # A window of 0 is off; and training done before still expires on its own date.
+    assert status(today=joined, joined=joined, onboarding_days=0).state == OVERDUE
+    lapsed = status(today=joined, done=done(date(2024, 1, 1)), joined=joined, onboarding_days=28)
+    assert lapsed.state == OVERDUE and lapsed.due == date(2024, 12, 31)
+
+
+def test_policy_reads_and_writes_the_onboarding_window():
+    assert parse_policy({}).onboarding_days == 28  # policies saved before it existed
+    assert parse_policy({"onboarding_days": 0}).onboarding_days == 0
+    assert policy_to_dict(parse_policy({"onboarding_days": 14}))["onboarding_days"] == 14
+    with pytest.raises(PolicyError, match="onboarding_days"):
+        parse_policy({"onboarding_days": 181})

@@ -23,7 +23,7 @@ ALL = ",".join(ROLE_KEYS)
 
 def policy_form(**modules):
     """Form data: module id -> (roles, groups, months); others left unticked."""
-    data = {"due_soon_days": "14", "induction_days": "20"}
+    data = {"due_soon_days": "14", "induction_days": "20", "onboarding_days": "0"}
     for module_id, (roles, groups, months) in modules.items():
         data[f"roles_{module_id}"] = roles
         data[f"groups_{module_id}"] = groups

@@ -144,14 +144,16 @@ def forgot_password() -> ResponseReturnValue:
 def reset_password(token: str) -> ResponseReturnValue:
     """Set a new password from a single-use emailed link."""
     if services.valid_reset_token(token) is None:
-        return render_template("auth/reset_invalid.html"), 410
+        problem = services.reset_link_problem(token)
+        return render_template("auth/reset_invalid.html", problem=problem), 410
     form = ResetPasswordForm()
     if form.validate_on_submit():
         user = services.reset_password(
             token, form.new_password.data or "", ip_address=client_address()
         )
         if user is None:
-            return render_template("auth/reset_invalid.html"), 410
+            problem = services.reset_link_problem(token)
+            return render_template("auth/reset_invalid.html", problem=problem), 410
         if current_user.is_authenticated:
             logout_user()
         session.clear()

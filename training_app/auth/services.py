@@ -205,13 +205,16 @@ class ResetRequest:
     token: str
 
 
-def create_reset_token(email: str, *, ip_address: str | None) -> ResetRequest | None:
+def create_reset_token(
+    email: str, *, ip_address: str | None, hours: int | None = None
+) -> ResetRequest | None:
     """Create a reset token for an active account; None (silently) for anyone else."""
     user = find_user_by_email(email)
     if user is None or not user.active:
         return None
     token = secrets.token_urlsafe(32)
-    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    # Invitations from the dashboard pass a longer life: people read them days later.
+    hours = hours or current_app.config["PASSWORD_RESET_HOURS"]
     # One live link per person: the newest email is the only one that works.
     revoke_reset_links(user.id)
     db.session.add(
@@ -228,6 +231,17 @@ def create_reset_token(email: str, *, ip_address: str | None) -> ResetRequest | 
     )
     db.session.commit()
     return ResetRequest(user=user, token=token)
+
+
+def reset_link_problem(token: str) -> str:
+    """Why a reset link does not work: "malformed", "used" or "expired"."""
+    row = db.session.scalar(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == _digest(token))
+    )
+    # An unknown token is a cut-off or mistyped link: tokens are never deleted.
+    if row is None:
+        return "malformed"
+    return "used" if row.used_at is not None else "expired"
 
 
 def valid_reset_token(token: str) -> PasswordResetToken | None:

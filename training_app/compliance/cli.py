@@ -77,7 +77,8 @@ def report(school_id: int, fmt: str, kind: str, year: int | None, output: Path |
 @click.option(
     "--base-url",
     default=None,
-    help="Address for links in the emails (default: the EXTERNAL_URL setting).",
+    help="Address for links in the emails (default: EXTERNAL_URL; in development, "
+    "the address `make run` serves on).",
 )
 @click.option(
     "--date",
@@ -88,9 +89,12 @@ def report(school_id: int, fmt: str, kind: str, year: int | None, output: Path |
 )
 def remind(base_url: str | None, on: object) -> None:
     """Email due-soon and overdue reminders and the weekly admin digests (run daily)."""
-    base = base_url or current_app.config.get("EXTERNAL_URL")
+    config = current_app.config
+    base = base_url or config.get("EXTERNAL_URL") or config.get("DEV_SERVER_URL")
     if not base:
         raise click.UsageError("set EXTERNAL_URL (or pass --base-url) so emails link to the site")
+    if not (base_url or config.get("EXTERNAL_URL")):
+        click.echo(f"EXTERNAL_URL is not set: emails link to the development server, {base}.")
     today: date | None = on.date() if on is not None else None  # type: ignore[attr-defined]
     outcome = reminders.run(base_url=base, today=today)
     click.echo(
@@ -138,6 +142,7 @@ def import_users(file: Path, school_id: int, dry_run: bool, deactivate_missing: 
     )
     click.echo(
         f"Imported into {school.name}: {result['created']} added, {result['updated']} updated, "
-        f"{result['unchanged']} unchanged, {result['deactivated']} deactivated. New people "
-        "set a password with “Forgot your password?” on the sign-in page."
+        f"{result['unchanged']} unchanged, {result['deactivated']} deactivated. Invite new "
+        "people from the dashboard (Email reminders and invitations), or they set a password "
+        "with “Forgot your password?” on the sign-in page."
     )

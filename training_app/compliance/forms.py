@@ -19,12 +19,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from training_app.compliance.policy import (
     DUE_SOON_RANGE,
     INDUCTION_RANGE,
+    ONBOARDING_RANGE,
     RENEWAL_CHOICES,
     Requirement,
     TrainingPolicy,
@@ -161,6 +162,17 @@ class BasePolicyForm(FlaskForm):
         "or a module newly added to the policy), have this long to complete it. "
         "28 days is about 20 school days.",
     )
+    onboarding_days = IntegerField(
+        "Onboarding window for people new to the platform (days)",
+        validators=[
+            InputRequired("Enter a number of days."),
+            NumberRange(*ONBOARDING_RANGE, message="Enter a number from 0 to 180."),
+        ],
+        description="People you add or import have at least this long, from the day they are "
+        "added, to complete training they have never done here, however long ago they "
+        "started at the school. 0 turns the window off: then someone with an old start date "
+        "is overdue on the day they are imported.",
+    )
     submit = SubmitField("Save the policy")
 
 
@@ -175,6 +187,7 @@ def policy_form(
     data: dict[str, Any] = {
         "due_soon_days": policy.due_soon_days,
         "induction_days": policy.induction_days,
+        "onboarding_days": policy.onboarding_days,
     }
     # Fields are named after module ids (not positions), so a module added to the library
     # between showing and submitting the form cannot shift one module's answers onto another.
@@ -200,3 +213,18 @@ def _checkboxes(choices: Choices) -> SelectMultipleField:
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
+
+
+class EmailStaffForm(FlaskForm):
+    """Who to email from the dashboard and what: a reminder or an invitation."""
+
+    kind = RadioField("What to send", validators=[InputRequired("Choose what to send.")])
+    who = RadioField("Who to send it to", validators=[InputRequired("Choose who to email.")])
+    people = SelectMultipleField("People", coerce=int, validate_choice=False)
+    preview = SubmitField("Preview the emails")
+    send = SubmitField("Send the emails")
+
+    def validate_people(self, field: SelectMultipleField) -> None:
+        """Ticking nobody is only an error when the admin chose to tick people."""
+        if self.who.data == "chosen" and not field.data:
+            raise ValidationError("Tick at least one person, or choose a group above.")

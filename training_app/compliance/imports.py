@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -21,6 +22,7 @@ from training_app.auth.models import ROLES, STAFF_GROUPS, User
 from training_app.auth.services import revoke_all_sessions
 from training_app.compliance.importer import Row
 from training_app.compliance.models import StaffImport
+from training_app.compliance.policy import TrainingPolicy
 from training_app.compliance.services import note_role_change
 from training_app.extensions import db
 from training_app.models_common import utcnow
@@ -76,6 +78,14 @@ class Plan:
     def errors(self) -> list[str]:
         """Every problem, naming its line and field."""
         return [m for o in self.outcomes for m in o.row.messages]
+
+
+def first_due(policy: TrainingPolicy, start: date | None, today: date) -> date:
+    """When training is first due for someone added today (as `status.evaluate` works it out)."""
+    due = (start or today) + timedelta(days=policy.induction_days)
+    if policy.onboarding_days:
+        due = max(due, today + timedelta(days=policy.onboarding_days))
+    return due
 
 
 def _existing(emails: Sequence[str]) -> dict[str, User]:

@@ -37,6 +37,8 @@ RENEWAL_CHOICES: tuple[int, ...] = (6, 12, 24, 36)
 DEFAULT_RENEWAL_MONTHS = 12
 DUE_SOON_RANGE = (1, 90)
 INDUCTION_RANGE = (1, 180)
+ONBOARDING_RANGE = (0, 180)
+DEFAULT_ONBOARDING_DAYS = 28
 MAX_REQUIREMENTS = 50
 
 # Titles for the planned modules, used until their content is published.
@@ -84,11 +86,17 @@ class Requirement:
 
 @dataclass(frozen=True)
 class TrainingPolicy:
-    """What a school requires: its requirements, the due-soon window and the induction period."""
+    """What a school requires: its requirements, the due-soon window and the induction period.
+
+    `onboarding_days` is the window given to people new to the platform: training they have
+    never done is due no earlier than that many days after they were added (imported), however
+    old their start date. 0 turns it off; a policy built in code has none unless given one.
+    """
 
     requirements: tuple[Requirement, ...] = ()
     due_soon_days: int = 30
     induction_days: int = 28
+    onboarding_days: int = 0
     _by_module: dict[str, Requirement] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -122,7 +130,8 @@ DEFAULT_POLICY = TrainingPolicy(
         Requirement("sextortion-and-ai-imagery", frozenset(ROLE_KEYS), frozenset(), 12),
         Requirement("dsl-walkthrough", frozenset({"dsl"}), frozenset(), 24),
         Requirement("parent-conversations", frozenset({"dsl"}), frozenset(), 24),
-    )
+    ),
+    onboarding_days=DEFAULT_ONBOARDING_DAYS,
 )
 
 
@@ -177,6 +186,13 @@ def parse_policy(data: object) -> TrainingPolicy:
         requirements=tuple(r for r in requirements if r.roles or r.groups),
         due_soon_days=_int_in("due_soon_days", data.get("due_soon_days", 30), *DUE_SOON_RANGE),
         induction_days=_int_in("induction_days", data.get("induction_days", 28), *INDUCTION_RANGE),
+        # Policies saved before the window existed get the default: the window is the fix for
+        # imported staff being overdue on the day they are imported.
+        onboarding_days=_int_in(
+            "onboarding_days",
+            data.get("onboarding_days", DEFAULT_ONBOARDING_DAYS),
+            *ONBOARDING_RANGE,
+        ),
     )
 
 
@@ -185,6 +201,7 @@ def policy_to_dict(policy: TrainingPolicy) -> dict[str, Any]:
     return {
         "due_soon_days": policy.due_soon_days,
         "induction_days": policy.induction_days,
+        "onboarding_days": policy.onboarding_days,
         "requirements": [
             {
                 "module": r.module_id,

@@ -74,7 +74,7 @@ def _already_sent(school_id: int, periods: set[str]) -> set[tuple[int, str, str,
     return {(r.user_id, r.module_id, r.kind, r.period) for r in rows}
 
 
-def _send_once(
+def send_once(
     user_id: int,
     school_id: int,
     email: str,
@@ -82,7 +82,7 @@ def _send_once(
     body: str,
     keys: list[tuple[str, str, str]],
 ) -> bool:
-    """Record the keys and send the email in one transaction; False if not sent."""
+    """Record the keys and send the email in one transaction; False if sent before."""
     for module_id, kind, period in keys:
         db.session.add(
             SentReminder(
@@ -136,7 +136,7 @@ def _remind_people(school: School, lines: list[Line], today: date, outcome: Outc
         )
         keys = [(line.status.module_id, kind, period) for line, kind, period in items]
         try:
-            if _send_once(person.id, school.id, person.email, subject, body, keys):
+            if send_once(person.id, school.id, person.email, subject, body, keys):
                 sent += 1
                 outcome.emails.append(person.email)
                 outcome.overdue += len(overdue)
@@ -159,7 +159,7 @@ def _digest(
     key = [("", "digest", week_of(today))]
     subject = f"Safeguarding training: weekly summary for {today.strftime('%-d %B %Y')}"
     try:
-        if _send_once(admin.id, admin.school_id, admin.email, subject, body, key):
+        if send_once(admin.id, admin.school_id, admin.email, subject, body, key):
             outcome.digests += 1
             outcome.emails.append(admin.email)
     except (OSError, smtplib.SMTPException):

@@ -58,6 +58,7 @@ class Person(NamedTuple):
     role: str
     staff_group: str
     start: date
+    joined: date | None = None  # the day they were added to the platform
 
 
 class Line(NamedTuple):
@@ -108,13 +109,14 @@ def _people(
         query = query.where(User.active.is_(True))
     people = []
     for uid, school, name, email, role, group, started, created, active, gone_at in _rows(query):
-        start = started or uk_date(created)
+        joined = uk_date(created)
+        start = started or joined
         if as_of is not None and user_ids is None:
             # Who was on the staff then: started by that day and not yet gone.
             gone = gone_at is not None and uk_date(gone_at) <= as_of
             if start > as_of or gone or (not active and gone_at is None):
                 continue
-        people.append(Person(uid, school, name, email, role, group, start))
+        people.append(Person(uid, school, name, email, role, group, start, joined))
     return people
 
 
@@ -298,6 +300,8 @@ def load_lines(
                 available=requirement.module_id in titles,
                 due_soon_days=policy.due_soon_days,
                 induction_days=policy.induction_days,
+                joined=person.joined,
+                onboarding_days=policy.onboarding_days,
             )
             lines.append(Line(person, status, names[requirement.module_id]))
     return lines

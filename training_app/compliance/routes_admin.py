@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -30,6 +31,7 @@ from training_app.compliance.policy import (
 from training_app.compliance.protocol_notes import CONTACT_NOTE, QUESTIONS
 from training_app.compliance.reports import library_titles
 from training_app.compliance.routes import bp
+from training_app.compliance.status import uk_today
 from training_app.editions.school import forget_school_edition
 from training_app.extensions import client_address, db
 from training_app.learning.catalogue import staff_modules
@@ -64,6 +66,7 @@ def policy(school: School) -> ResponseReturnValue:
             tuple(requirements),
             due_soon_days=form.due_soon_days.data or 0,
             induction_days=form.induction_days.data or 0,
+            onboarding_days=form.onboarding_days.data or 0,
         )
         changed = services.update_policy(
             school.id, new, actor=current_user, ip_address=client_address()
@@ -161,15 +164,28 @@ def import_preview(school: School, import_id: int) -> ResponseReturnValue:
     upload = _upload(school, import_id)
     if upload.committed_at is not None:
         return render_template("compliance/import_done.html", school=school, upload=upload)
+    plan = _plan(school, upload)
+    policy = services.current_policy(school.id)
+    today = uk_today()
+    dues = {
+        o.row.line: imports.first_due(policy, o.row.start_date, today)
+        for o in plan.outcomes
+        if o.action == imports.CREATE
+    }
     return render_template(
         "compliance/import_preview.html",
         school=school,
         upload=upload,
-        plan=_plan(school, upload),
+        plan=plan,
         form=ImportCommitForm(),
         upload_form=ImportUploadForm(),
         roles=ROLES,
         staff_groups=STAFF_GROUPS,
+        policy=policy,
+        today=today,
+        dues=dues,
+        window_ends=today + timedelta(days=policy.onboarding_days),
+        overdue_at_once=sum(1 for due in dues.values() if due < today),
     )
 
 

@@ -36,20 +36,27 @@ from training_app.learning.catalogue import staff_modules
 from training_app.learning.models import SOURCE_VOID, Completion
 
 
+def _may_read(person: User) -> bool:
+    """The person, their school's admins, and its DSLs: a DSL who sees the dashboard can open
+    the records behind it, read-only (changing them stays with the admins)."""
+    return can_view_person(current_user, person) or can_view_reports(current_user, person.school)
+
+
 def _person(user_id: int, *, manage: bool = False) -> User:
     person = db.get_or_404(User, user_id)
-    if not can_view_person(current_user, person):
+    if not (can_view_person(current_user, person) or (not manage and _may_read(person))):
         abort(403)
     if manage and not can_manage_school(current_user, person.school):
         abort(403)
     return person
 
 
-def _record(record_id: int) -> tuple[Completion, User]:
+def _record(record_id: int, *, read_only: bool = False) -> tuple[Completion, User]:
     record = db.get_or_404(Completion, record_id)
     person = db.session.get_one(User, record.user_id)
+    allowed = _may_read(person) if read_only else can_view_person(current_user, person)
     # Someone else's record is simply not found: ids reveal nothing.
-    if record.source == SOURCE_VOID or not can_view_person(current_user, person):
+    if record.source == SOURCE_VOID or not allowed:
         abort(404)
     return record, person
 
@@ -168,7 +175,7 @@ def exempt(user_id: int) -> ResponseReturnValue:
 @login_required
 def void(record_id: int) -> ResponseReturnValue:
     """Void a record with a reason: a new record cancels it; the original is kept."""
-    record, person = _record(record_id)
+    record, person = _record(record_id, read_only=True)
     if not can_manage_school(current_user, person.school):
         abort(403)
     form = ReasonForm()
@@ -275,7 +282,7 @@ def confirm_exemption(exemption_id: int) -> ResponseReturnValue:
 @login_required
 def certificate(record_id: int) -> ResponseReturnValue:
     """The certificate as a printable page."""
-    record, person = _record(record_id)
+    record, person = _record(record_id, read_only=True)
     cert = certificates.certificate_for(record, person)
     verify_url = _external("compliance.verify", code=cert.code) if cert.code else ""
     return render_template(
@@ -291,7 +298,7 @@ def certificate(record_id: int) -> ResponseReturnValue:
 @login_required
 def certificate_pdf(record_id: int) -> ResponseReturnValue:
     """The certificate as a PDF (not for voided records)."""
-    record, person = _record(record_id)
+    record, person = _record(record_id, read_only=True)
     cert = certificates.certificate_for(record, person)
     if cert.validity == certificates.VOIDED:
         abort(404)

@@ -10,7 +10,9 @@ The rules, in order:
 - the due date is the end of the latest valid or expired completion; with none, the end of the
   induction period from the person's start date; and when the requirement began to apply to
   them later (a new policy requirement, a new role or staff group, an exemption that ended),
-  never earlier than the induction period from that moment;
+  never earlier than the induction period from that moment; and for training never done,
+  never earlier than the policy's onboarding window from the day the person was added to the
+  platform (an imported veteran is not overdue on the day of the import);
 - after the due date the requirement is `overdue`; within the due-soon window (the due date
   included) it is `due_soon`; otherwise `compliant` with a valid completion, else `in_progress`
   or `not_started`;
@@ -136,6 +138,8 @@ def evaluate(
     available: bool = True,
     due_soon_days: int = 30,
     induction_days: int = 28,
+    joined: date | None = None,
+    onboarding_days: int = 0,
 ) -> RequirementStatus:
     """The status of one requirement for one person on `today` (see the module docstring)."""
     valid_until = (
@@ -151,6 +155,8 @@ def evaluate(
     for began in (since, exemption_ended):
         if began is not None and began > start:
             due = max(due, began + induction)
+    if done is None and joined is not None and onboarding_days:
+        due = max(due, joined + timedelta(days=onboarding_days))
     valid = valid_until is not None and today <= valid_until
     if today > due:
         state = OVERDUE

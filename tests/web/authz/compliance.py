@@ -12,8 +12,8 @@ REPORTS_OF_A1 = {**ADMIN_OF_A1, "dsl": 200}
 NOT_FOUND = {"anonymous": 302, **{r: 404 for r in SIGNED_IN}}
 ADMIN_404 = {**ADMIN_OF_A1, "school_admin": 404, "trust_admin": 404}
 NO_TRUST_B = {**NOBODY_BUT_B, "other_trust_admin": 403}
-# The staff member's own record: themselves and their school's admins, never a DSL.
-A1_STAFF_RECORD = {**ADMIN_OF_A1, "staff": 200}
+# The staff member's own record: themselves, their school's admins, and (read-only) its DSL.
+A1_STAFF_RECORD = {**ADMIN_OF_A1, "staff": 200, "dsl": 200}
 S = "/schools/<int:school_id>"
 P = "/people/<int:user_id>/training"
 T = "/trusts/<int:trust_id>/compliance"
@@ -34,6 +34,10 @@ ROUTES = [
     ("GET", S + "/compliance/protocol", "/schools/{b1}/compliance/protocol", NOBODY_BUT_B),
     ("POST", S + "/compliance/protocol", "/schools/{a1}/compliance/protocol", ADMIN_OF_A1),
     ("POST", S + "/compliance/protocol", "/schools/{b1}/compliance/protocol", NOBODY_BUT_B),
+    ("GET", S + "/compliance/emails", "/schools/{a1}/compliance/emails", ADMIN_OF_A1),
+    ("GET", S + "/compliance/emails", "/schools/{b1}/compliance/emails", NOBODY_BUT_B),
+    ("POST", S + "/compliance/emails", "/schools/{a1}/compliance/emails", ADMIN_OF_A1),
+    ("POST", S + "/compliance/emails", "/schools/{b1}/compliance/emails", NOBODY_BUT_B),
     ("GET", S + "/people/import", "/schools/{a1}/people/import", ADMIN_OF_A1),
     ("GET", S + "/people/import", "/schools/{a2}/people/import", TRUST_A_ONLY),
     ("GET", S + "/people/import", "/schools/{b1}/people/import", NOBODY_BUT_B),

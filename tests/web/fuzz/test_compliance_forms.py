@@ -60,6 +60,7 @@ def _valid_policy() -> st.SearchStrategy[dict[str, object]]:
     fields: dict[str, st.SearchStrategy[object]] = {
         "due_soon_days": st.integers(1, 90).map(str),
         "induction_days": st.integers(1, 180).map(str),
+        "onboarding_days": st.integers(0, 180).map(str),
     }
     for module in MODULES:
         fields[f"roles_{module}"] = st.lists(st.sampled_from(list(ROLES)), unique=True)
@@ -69,7 +70,7 @@ def _valid_policy() -> st.SearchStrategy[dict[str, object]]:
 
 
 _POLICY_FIELDS = sorted(
-    ["due_soon_days", "induction_days"]
+    ["due_soon_days", "induction_days", "onboarding_days"]
     + [f"{kind}_{module}" for kind in ("roles", "groups", "renewal") for module in MODULES]
 )
 
