@@ -15,7 +15,7 @@ from training_app.content.model import Module, Node, Quiz
 from training_app.database import statement_at_a_time
 from training_app.editions.labels import edition_label
 from training_app.editions.school import school_edition
-from training_app.learning import catalogue, policy, services
+from training_app.learning import catalogue, guidance_text, policy, services
 from training_app.learning.forms import StartForm, StepForm, answer_form_for
 from training_app.learning.models import IN_PROGRESS, Attempt
 from training_app.learning.progress import quiz_progress
@@ -292,7 +292,9 @@ def result(module_id: str, attempt_id: int) -> ResponseReturnValue:
         module=module,
         attempt=attempt,
         form=StartForm(),
-        missed=catalogue.describe_rules(attempt.missed_rules or []),
+        missed=catalogue.describe_rules(
+            attempt.missed_rules or [], services.attempt_protocol(attempt)
+        ),
         steps=[a for a in attempt.answers if a.correct is not None],
         completion=services.completion_of(attempt),
     )
@@ -305,15 +307,30 @@ def guidance(citation: str) -> ResponseReturnValue:
         abort(404)
     cited = section(citation)
     source = SOURCES[cited.source]
+    # Back to the exact question or page that linked here: its own ?back=, else the referrer.
+    back = guidance_text.back_target(request.args.get("back") or request.referrer, request.host_url)
+    back_label = guidance_text.back_label(back) if back else ""
     if not source.vendored:
         # Not ours to quote: our summary of the section, and where to read the original.
         return render_template(
-            "learning/guidance_described.html", section=cited, source=source, citation=citation
+            "learning/guidance_described.html",
+            section=cited,
+            source=source,
+            citation=citation,
+            back=back,
+            back_label=back_label,
         )
     try:
         found = passage(citation)
     except (KeyError, ValueError):
         abort(404)
     return render_template(
-        "learning/guidance.html", passage=found, source=source, citation=citation
+        "learning/guidance.html",
+        passage=found,
+        source=source,
+        citation=citation,
+        heading=guidance_text.human_heading(cited.heading),
+        blocks=guidance_text.reflow(found.text, cited.heading),
+        back=back,
+        back_label=back_label,
     )
