@@ -84,6 +84,15 @@ def _where_to_resume(module: Module, attempt: Attempt) -> str:
 @login_required
 def overview(module_id: str) -> ResponseReturnValue:
     """What the module covers, where you are with it, and the button to start or resume."""
+    found = catalogue.library().modules.get(module_id)
+    if (
+        found is not None
+        and not policy.can_take(current_user.role, found)
+        and policy.can_preview(current_user.role)
+        and "pupil" not in found.audiences
+    ):
+        # A head who is a school admin may not take the DSL walkthrough, but may see it.
+        return redirect(url_for("preview.module", module_id=module_id))
     module = _module(module_id)
     status = services.module_statuses(current_user.id, current_user.school_id, [module])[0]
     # An attempt keeps the protocol it started under, edition included.
