@@ -65,7 +65,7 @@ def test_a_wrong_answer_in_preview_gets_the_learners_feedback(app, login_as):
     body = client.get(f"/learn/preview/first-responder/quiz/{node.id}?choice={wrong.id}").get_data(
         as_text=True
     )
-    assert f"Not right:</span> you chose “{escape(wrong.label)}”" in body
+    assert "Not right:</span> you chose" in body and str(escape(wrong.label)) in body
     assert "The right answer" in body
     # A choice that is not on the question is shown as the question, unanswered.
     body = client.get(f"/learn/preview/first-responder/quiz/{node.id}?choice=nope")
