@@ -55,3 +55,34 @@ def test_missed_device_options_are_one_rule_the_schools():
     assert [r.text for r in describe_rules(["action:power_off_device"], DEFAULT_PROTOCOL)] == [
         "Don't switch the confiscated device off."
     ]
+
+
+def test_result_page_lists_the_schools_device_rule_once(app, login_as, world):
+    from training_app.extensions import db
+    from training_app.learning.catalogue import library
+    from training_app.learning.models import Attempt
+    from training_app.models_common import utcnow
+    from training_app.rules.protocol import protocol_to_dict
+
+    dsl = world.users["dsl"]
+    with app.app_context():
+        attempt = Attempt(
+            user_id=dsl.id,
+            school_id=dsl.school_id,
+            module_id="dsl-walkthrough",
+            content_version=library().module("dsl-walkthrough").content_version,
+            protocol=protocol_to_dict(DEFAULT_PROTOCOL),
+            status="failed",
+            finished_at=utcnow(),
+            score=40,
+            missed_rules=["action:power_off_device", "action:switch_device_to_flight_mode"],
+        )
+        db.session.add(attempt)
+        db.session.commit()
+        attempt_id = attempt.id
+    body = login_as("dsl").get(f"/learn/dsl-walkthrough/attempts/{attempt_id}/result")
+    text = body.get_data(as_text=True)
+    missed = text.split('<ul class="missed-rules">', 1)[1].split("</ul>", 1)[0]
+    assert missed.count("<li>") == 1
+    assert "Switch the confiscated device to flight mode." in missed
+    assert "device off" not in missed
