@@ -60,6 +60,35 @@ def test_feedback_names_the_choice_and_guidance_leads_back(page: Page, sign_in, 
     assert page.url == feedback_url
 
 
+def test_failed_result_lists_the_rules_missed_not_both_options(page: Page, sign_in, audit) -> None:
+    module = LIBRARY.module("dsl-walkthrough")
+    sign_in("dsl@northfield.demo")
+    page.set_viewport_size(WIDE)
+    page.goto(f"/learn/{module.id}")
+    audit(page)
+    page.get_by_role("button", name="Start the module").click()
+    read_pages(page, audit, module)
+    for _ in range(80):
+        audit(page)
+        if page.get_by_role("button", name="Continue").count():
+            page.get_by_role("button", name="Continue").click()
+            continue
+        answer(page, audit, module.quiz, wrong=True)
+        link = page.locator("main a.button")
+        if link.inner_text() == "See your result":
+            link.click()
+            break
+        link.click()
+    audit(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not passed yet")
+    missed = page.locator("ul.missed-rules > li").all_inner_texts()
+    # One device rule, the school's (flight mode): never its opposite beside it.
+    assert any("Switch the confiscated device to flight mode" in m for m in missed)
+    assert not any("device off" in m for m in missed)
+    assert any(m.startswith("What the guidance says: Initial review meeting") for m in missed)
+    _both_widths(page, audit, "result-missed")
+
+
 def test_guidance_passage_reads_as_paragraphs(page: Page, sign_in, audit) -> None:
     sign_in("staff@northfield.demo")
     page.goto("/learn/guidance/UKCCIS-2016%20%C2%A72.4")

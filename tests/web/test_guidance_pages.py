@@ -75,7 +75,11 @@ def test_result_page_lists_the_schools_device_rule_once(app, login_as, world):
             status="failed",
             finished_at=utcnow(),
             score=40,
-            missed_rules=["action:power_off_device", "action:switch_device_to_flight_mode"],
+            missed_rules=[
+                "action:power_off_device",
+                "action:switch_device_to_flight_mode",
+                "guidance:UKCCIS-2016 §3.3",
+            ],
         )
         db.session.add(attempt)
         db.session.commit()
@@ -83,6 +87,8 @@ def test_result_page_lists_the_schools_device_rule_once(app, login_as, world):
     body = login_as("dsl").get(f"/learn/dsl-walkthrough/attempts/{attempt_id}/result")
     text = body.get_data(as_text=True)
     missed = text.split('<ul class="missed-rules">', 1)[1].split("</ul>", 1)[0]
-    assert missed.count("<li>") == 1
+    assert missed.count("<li>") == 2
     assert "Switch the confiscated device to flight mode." in missed
     assert "device off" not in missed
+    # A section the learner should reread is named by its title, not only its code.
+    assert "What the guidance says: Initial review meeting" in missed

@@ -12,7 +12,16 @@ from flask import current_app, url_for
 from training_app.content.loader import load_library
 from training_app.content.model import Library, Module
 from training_app.content.render import render_markdown
-from training_app.rules import ACTION_IDS, TRIGGERS, LocalProtocol, action_rule, trigger_rule
+from training_app.learning.guidance_text import human_heading
+from training_app.rules import (
+    ACTION_IDS,
+    TRIGGERS,
+    LocalProtocol,
+    action_rule,
+    is_valid_citation,
+    trigger_rule,
+)
+from training_app.rules.citations import section
 
 _lock = threading.Lock()
 
@@ -130,7 +139,9 @@ def _describe(
     if kind == "agency":
         return f"Which agencies to involve: {AGENCY_NAMES.get(key, key)}", ("UKCCIS-2016 §3.6",)
     if kind == "guidance":
-        return f"What the guidance says in {key}", (key,)
+        # Named by the section's own title: a learner cannot act on a code like "§3.3".
+        title = human_heading(section(key).heading) if is_valid_citation(key) else key
+        return f"What the guidance says: {title}", (key,)
     return None
 
 
