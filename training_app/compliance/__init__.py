@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask
-from markupsafe import Markup, escape
 
 
 def uk_date_filter(value: date | datetime | None) -> str:
@@ -19,14 +18,6 @@ def uk_date_filter(value: date | datetime | None) -> str:
     return value.strftime("%-d %B %Y")
 
 
-def email_breaks(value: str) -> Markup:
-    """An email address that may wrap only before its @ and dots, never inside a word."""
-    # Markup.join escapes each piece of the address; only the <wbr> marks are trusted.
-    wbr = Markup("<wbr>")
-    pieces = value.replace("@", "\0@").replace(".", "\0.").split("\0")
-    return wbr.join(escape(piece) for piece in pieces)
-
-
 def init_app(app: Flask) -> None:
     """Register the compliance pages and their navigation links."""
     from training_app.auth.permissions import can_view_reports
@@ -36,7 +27,6 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.add_template_filter(uk_date_filter, "uk_date")
-    app.add_template_filter(email_breaks, "email_breaks")
     add_nav_item(
         app,
         "My training record",
