@@ -120,7 +120,7 @@ def test_wrong_answer_shows_why_with_guidance_quote_and_link(app, login_as, worl
         data={"csrf_token": token, "step": step, "node": node_id, "choice": wrong},
     )
     feedback = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Not quite" in feedback and "The right answer" in feedback
+    assert "Not right:</span> you chose" in feedback and "The right answer" in feedback
     assert 'class="citation" href="/learn/guidance/' in feedback
     assert "<blockquote>" in feedback
 

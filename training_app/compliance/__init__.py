@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from training_app.auth.permissions import can_view_reports
     from training_app.compliance import (  # noqa: F401 - routes
         routes_admin,
+        routes_charts,
         routes_emails,
         routes_records,
     )

@@ -141,6 +141,31 @@ def tallies(lines: Iterable[Line]) -> dict[tuple[str, str], Tally]:
     return dict(result)
 
 
+def group_totals(lines: Iterable[Line]) -> dict[str, Tally]:
+    """Counts per staff group over all its modules, groups in name order."""
+    result: dict[str, Tally] = defaultdict(Tally)
+    for line in lines:
+        result[line.person.staff_group].add(line.status)
+    return dict(sorted(result.items()))
+
+
+@dataclass
+class GridRow:
+    """One person's row of the person by module grid: their status for each module."""
+
+    person: object
+    statuses: dict[str, RequirementStatus]
+
+
+def grid(lines: Iterable[Line]) -> list[GridRow]:
+    """The lines regrouped as one row per person (in the order first met), module by module."""
+    rows: dict[int, GridRow] = {}
+    for line in lines:
+        row = rows.setdefault(line.person.id, GridRow(line.person, {}))
+        row.statuses[line.status.module_id] = line.status
+    return list(rows.values())
+
+
 def module_order(lines: Iterable[Line]) -> dict[str, str]:
     """Module ids met in these lines, in first-seen (policy) order, with their titles."""
     order: dict[str, str] = {}

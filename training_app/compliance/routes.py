@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
@@ -20,7 +21,7 @@ from training_app.auth.permissions import (
     can_view_trust,
     school_scoped,
 )
-from training_app.compliance import confirmations, exports, figures, reports
+from training_app.compliance import charts, confirmations, exports, figures, reports
 from training_app.compliance.reports import Line
 from training_app.compliance.status import DUE_SOON, OVERDUE, STATES, uk_today
 from training_app.extensions import client_address, db
@@ -63,10 +64,15 @@ def dashboard(school: School) -> ResponseReturnValue:
     lines = reports.load_lines([school.id])
     filters = figures.Filters.from_args(request.args)
     chosen = figures.select_lines(lines, filters)
+    # The grid shows a person a row (their modules across); the list, a requirement a row.
+    view = "grid" if request.args.get("view") == "grid" else "list"
+    people = figures.grid(chosen) if view == "grid" else []
+    shown: list[Any] = people if view == "grid" else chosen
     per_page = current_app.config["PER_PAGE"]
-    page = Page(number=1, per_page=per_page, total=len(chosen))
-    page = Page(min(page_number(request.args), page.pages), per_page, len(chosen))
+    page = Page(number=1, per_page=per_page, total=len(shown))
+    page = Page(min(page_number(request.args), page.pages), per_page, len(shown))
     start = (page.number - 1) * per_page
+    groups = figures.group_totals(lines)
     return render_template(
         "compliance/dashboard.html",
         school=school,
@@ -80,7 +86,13 @@ def dashboard(school: School) -> ResponseReturnValue:
         preview=LIST_PREVIEW,
         filters=filters,
         filters_args={k: v for k, v in asdict(filters).items() if v and v != "urgency"},
-        rows=chosen[start : start + per_page],
+        view_args={"view": "grid"} if view == "grid" else {},
+        rows=chosen[start : start + per_page] if view == "list" else [],
+        grid_rows=people[start : start + per_page],
+        view=view,
+        by_group=charts.bar_chart(
+            [(STAFF_GROUPS.get(g, g), t.completed, t.required) for g, t in groups.items()]
+        ),
         page=page,
         states=STATES,
         sorts=figures.SORTS,

@@ -12,6 +12,9 @@ def init_app(app: Flask) -> None:
     from training_app.learning.routes import bp, read_attempt_with_learner, read_page_with_reader
 
     app.register_blueprint(bp)
+    from training_app.learning.preview import bp as preview_bp
+
+    app.register_blueprint(preview_bp)
     # On PostgreSQL, the learner's busiest views read their attempt with the session check.
     read_alongside_session_user(app, "learning.page", read_page_with_reader)
     for view in ("quiz", "answer", "feedback", "result"):

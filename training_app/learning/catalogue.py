@@ -12,7 +12,16 @@ from flask import current_app, url_for
 from training_app.content.loader import load_library
 from training_app.content.model import Library, Module
 from training_app.content.render import render_markdown
-from training_app.rules import ACTION_IDS, TRIGGERS, LocalProtocol, action_rule, trigger_rule
+from training_app.learning.guidance_text import human_heading
+from training_app.rules import (
+    ACTION_IDS,
+    TRIGGERS,
+    LocalProtocol,
+    action_rule,
+    is_valid_citation,
+    trigger_rule,
+)
+from training_app.rules.citations import section
 
 _lock = threading.Lock()
 
@@ -72,21 +81,56 @@ class RuleSummary:
     citations: tuple[str, ...]
 
 
-def describe_rules(rule_ids: list[str]) -> list[RuleSummary]:
-    """Explain missed rule ids (action:…, trigger:…, decision:…, guidance:…) in plain words."""
+def describe_rules(rule_ids: list[str], protocol: LocalProtocol | None = None) -> list[RuleSummary]:
+    """Explain missed rule ids (action:…, trigger:…, decision:…, guidance:…) in plain words.
+
+    Action rules are stated as the rule under the attempt's protocol ("do" or "don't"), and of
+    two opposite options (flight mode or switching off) only the one to follow is listed.
+    """
+    ids = list(dict.fromkeys(rule_ids))
     summaries = []
-    for rule_id in dict.fromkeys(rule_ids):
+    for rule_id in ids:
         kind, _, key = rule_id.partition(":")
-        summary = _describe(kind, key)
+        if _said_by_partner(kind, key, ids, protocol):
+            continue
+        summary = _describe(kind, key, protocol)
         if summary is not None:
             summaries.append(RuleSummary(rule_id, *summary))
     return summaries
 
 
-def _describe(kind: str, key: str) -> tuple[str, tuple[str, ...]] | None:
+# Options that exclude each other: missing one means missing both, so one line says it.
+_OPPOSITES = {
+    "switch_device_to_flight_mode": "power_off_device",
+    "power_off_device": "switch_device_to_flight_mode",
+}
+
+
+def _said_by_partner(kind: str, key: str, ids: list[str], protocol: LocalProtocol | None) -> bool:
+    # The option not to take, when its partner (the option to follow) is listed too.
+    return (
+        kind == "action"
+        and key in _OPPOSITES
+        and f"action:{_OPPOSITES[key]}" in ids
+        and protocol is not None
+        and action_rule(key, protocol).verdict == "dont"
+    )
+
+
+def _as_rule(text: str, verdict: str) -> str:
+    # A "don't" rule whose text is the action itself (the device option not chosen) is
+    # stated as the rule, so the list never reads as advice to do it.
+    if verdict == "dont" and not text.startswith(("Don't", "Never")):
+        return f"Don't {text[:1].lower()}{text[1:]}"
+    return text
+
+
+def _describe(
+    kind: str, key: str, protocol: LocalProtocol | None = None
+) -> tuple[str, tuple[str, ...]] | None:
     if kind == "action" and key in ACTION_IDS:
-        rule = action_rule(key)
-        return rule.text, tuple(rule.citations)
+        rule = action_rule(key, protocol)
+        return _as_rule(rule.text, rule.verdict), tuple(rule.citations)
     if kind == "trigger" and key in TRIGGERS:
         trigger = trigger_rule(key)
         return f"Immediate referral: {trigger.label}", tuple(trigger.citations)
@@ -95,7 +139,9 @@ def _describe(kind: str, key: str) -> tuple[str, tuple[str, ...]] | None:
     if kind == "agency":
         return f"Which agencies to involve: {AGENCY_NAMES.get(key, key)}", ("UKCCIS-2016 §3.6",)
     if kind == "guidance":
-        return f"What the guidance says in {key}", (key,)
+        # Named by the section's own title: a learner cannot act on a code like "§3.3".
+        title = human_heading(section(key).heading) if is_valid_citation(key) else key
+        return f"What the guidance says: {title}", (key,)
     return None
 
 

@@ -28,6 +28,16 @@ def can_take(role: str, module: Module) -> bool:
     )
 
 
+# Who may look through any module (pages and quiz, answers judged but never recorded) to see
+# what their staff and DSLs take: a head who is a school admin must see the DSL walkthrough.
+PREVIEW_ROLES = frozenset({"school_admin", "trust_admin"})
+
+
+def can_preview(role: str) -> bool:
+    """Whether someone in this role may preview every staff module without taking it."""
+    return role in PREVIEW_ROLES
+
+
 def renewal_days(module: Module, school_id: int | None = None) -> int:
     """How long a completion of the module counts under the school's policy (or the defaults)."""
     from training_app.compliance.policy import DEFAULT_POLICY

@@ -15,7 +15,7 @@ from training_app.content.model import Module, Node, Quiz
 from training_app.database import statement_at_a_time
 from training_app.editions.labels import edition_label
 from training_app.editions.school import school_edition
-from training_app.learning import catalogue, policy, services
+from training_app.learning import catalogue, guidance_text, policy, services
 from training_app.learning.forms import StartForm, StepForm, answer_form_for
 from training_app.learning.models import IN_PROGRESS, Attempt
 from training_app.learning.progress import quiz_progress
@@ -84,6 +84,15 @@ def _where_to_resume(module: Module, attempt: Attempt) -> str:
 @login_required
 def overview(module_id: str) -> ResponseReturnValue:
     """What the module covers, where you are with it, and the button to start or resume."""
+    found = catalogue.library().modules.get(module_id)
+    if (
+        found is not None
+        and not policy.can_take(current_user.role, found)
+        and policy.can_preview(current_user.role)
+        and "pupil" not in found.audiences
+    ):
+        # A head who is a school admin may not take the DSL walkthrough, but may see it.
+        return redirect(url_for("preview.module", module_id=module_id))
     module = _module(module_id)
     status = services.module_statuses(current_user.id, current_user.school_id, [module])[0]
     # An attempt keeps the protocol it started under, edition included.
@@ -292,7 +301,9 @@ def result(module_id: str, attempt_id: int) -> ResponseReturnValue:
         module=module,
         attempt=attempt,
         form=StartForm(),
-        missed=catalogue.describe_rules(attempt.missed_rules or []),
+        missed=catalogue.describe_rules(
+            attempt.missed_rules or [], services.attempt_protocol(attempt)
+        ),
         steps=[a for a in attempt.answers if a.correct is not None],
         completion=services.completion_of(attempt),
     )
@@ -305,15 +316,30 @@ def guidance(citation: str) -> ResponseReturnValue:
         abort(404)
     cited = section(citation)
     source = SOURCES[cited.source]
+    # Back to the exact question or page that linked here: its own ?back=, else the referrer.
+    back = guidance_text.back_target(request.args.get("back") or request.referrer, request.host_url)
+    back_label = guidance_text.back_label(back) if back else ""
     if not source.vendored:
         # Not ours to quote: our summary of the section, and where to read the original.
         return render_template(
-            "learning/guidance_described.html", section=cited, source=source, citation=citation
+            "learning/guidance_described.html",
+            section=cited,
+            source=source,
+            citation=citation,
+            back=back,
+            back_label=back_label,
         )
     try:
         found = passage(citation)
     except (KeyError, ValueError):
         abort(404)
     return render_template(
-        "learning/guidance.html", passage=found, source=source, citation=citation
+        "learning/guidance.html",
+        passage=found,
+        source=source,
+        citation=citation,
+        heading=guidance_text.human_heading(cited.heading),
+        blocks=guidance_text.reflow(found.text, cited.heading),
+        back=back,
+        back_label=back_label,
     )
