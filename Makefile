@@ -37,6 +37,13 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# Debian's poppler-utils: the certificate tests render the PDF to PNG and extract its text.
+poppler:
+	@command -v pdftoppm >/dev/null 2>&1 || { \
+	  echo "Installing Debian's poppler-utils for the certificate tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq poppler-utils >/dev/null; }
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -48,7 +55,7 @@ content: setup
 	$(BIN)/flask content check
 	$(BIN)/flask content coverage
 
-test: setup chromium lint typecheck content
+test: setup chromium poppler lint typecheck content
 	$(BIN)/python -m pytest -n 2 tests e2e
 
 

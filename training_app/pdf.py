@@ -33,9 +33,12 @@ def latin1(text: str) -> str:
 class Document(FPDF):
     """An A4 document with the service's header line and page numbers."""
 
-    def __init__(self, title: str) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4")
+    def __init__(self, title: str, *, landscape: bool = False, footer: bool = True) -> None:
+        super().__init__(
+            orientation="landscape" if landscape else "portrait", unit="mm", format="A4"
+        )
         self.doc_title = latin1(title)
+        self.show_footer = footer
         self.set_title(self.doc_title)
         self.set_creator("Safeguarding training")
         self.set_auto_page_break(auto=True, margin=18)
@@ -43,7 +46,9 @@ class Document(FPDF):
         self.add_page()
 
     def footer(self) -> None:
-        """Page number and title at the foot of every page."""
+        """Page number and title at the foot of every page (not on a one-page certificate)."""
+        if not self.show_footer:
+            return
         self.set_y(-12)
         self.set_font("Helvetica", size=8)
         self.set_text_color(90, 90, 90)

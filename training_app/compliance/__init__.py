@@ -21,7 +21,11 @@ def uk_date_filter(value: date | datetime | None) -> str:
 def init_app(app: Flask) -> None:
     """Register the compliance pages and their navigation links."""
     from training_app.auth.permissions import can_view_reports
-    from training_app.compliance import routes_admin, routes_records  # noqa: F401 - routes
+    from training_app.compliance import (  # noqa: F401 - routes
+        routes_admin,
+        routes_logo,
+        routes_records,
+    )
     from training_app.compliance.routes import bp
     from training_app.navigation import add_nav_item
 
