@@ -123,7 +123,7 @@ def _start(page: Page, audit, seed: int, difficulty: str = "Foundation") -> None
     _menu(page, audit)
     form = page.locator("form", has=page.get_by_role("button", name="Start the rehearsal"))
     form.get_by_label(re.compile(f"^{difficulty}")).check()
-    form.get_by_label("Case number (optional)").fill(str(seed))
+    form.get_by_label("Scenario number (optional)").fill(str(seed))
     page.get_by_role("button", name="Start the rehearsal").click()
     audit(page)
 
@@ -170,7 +170,7 @@ def test_trainer_runs_a_group_rehearsal_for_two_dsls(page, sign_in, audit, deput
     _menu(page, audit)
     form = page.locator("form", has=page.get_by_role("button", name="Set up a group rehearsal"))
     form.get_by_label(re.compile("^Advanced")).check()
-    form.get_by_label("Case number (optional)").fill(str(GROUP_SEED))
+    form.get_by_label("Scenario number (optional)").fill(str(GROUP_SEED))
     page.get_by_role("button", name="Set up a group rehearsal").click()
     audit(page)
     code = page.locator(".share-code").inner_text().replace(" ", "")
@@ -213,12 +213,12 @@ def test_rehearsal_works_at_320px_and_by_keyboard(page, sign_in, audit):
     audit(page)
     overflow = "document.documentElement.scrollWidth > window.innerWidth + 1"
     assert page.evaluate(overflow) is False
-    # A case number that is not a number gives a clear, linked error.
-    page.get_by_label("Case number (optional)").first.fill("twelve")
+    # A scenario number that is not a number gives a clear, linked error.
+    page.get_by_label("Scenario number (optional)").first.fill("twelve")
     page.get_by_role("button", name="Start the rehearsal").click()
     audit(page)
-    expect(page.get_by_role("alert")).to_contain_text("Enter the case number as a whole number")
-    page.get_by_label("Case number (optional)").first.fill(str(SEED + 1))
+    expect(page.get_by_role("alert")).to_contain_text("Enter the scenario number as a whole number")
+    page.get_by_label("Scenario number (optional)").first.fill(str(SEED + 1))
     page.get_by_role("button", name="Start the rehearsal").click()
     audit(page)
     assert page.evaluate(overflow) is False

@@ -54,9 +54,16 @@ class Document(FPDF):
         self.set_text_color(90, 90, 90)
         self.cell(0, 5, f"{self.doc_title} - page {self.page_no()}", align="C")
 
-    def heading(self, text: str, size: int = 16) -> None:
-        """A bold heading on its own line."""
+    def heading(self, text: str, size: int = 16, keep_with_next: float = 24) -> None:
+        """A bold heading on its own line, moved to a new page rather than left alone at the foot.
+
+        `keep_with_next` is how much of what follows (in mm) must fit under the heading.
+        """
         self.set_font("Helvetica", style="B", size=size)
+        lines = self.multi_cell(0, size * 0.5, latin1(text), dry_run=True, output="LINES")
+        assert isinstance(lines, list)
+        if self.will_page_break(len(lines) * size * 0.5 + 2 + keep_with_next):
+            self.add_page()
         self.set_text_color(11, 12, 12)
         self.multi_cell(0, size * 0.5, latin1(text), new_x="LMARGIN", new_y="NEXT")
         self.ln(2)
