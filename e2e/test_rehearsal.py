@@ -150,14 +150,15 @@ def test_dsl_rehearses_with_a_wrong_referral_and_downloads_the_record(page, sign
     with page.expect_download() as info:
         page.get_by_role("link", name="Download as PDF").click()
     download = info.value
-    assert download.suggested_filename == f"practice-record-case-{SEED}.pdf"
+    # Named by the case reference: the school's initials, the day and the day's sequence.
+    assert re.fullmatch(r"practice-record-case-NA-\d{8}-\d{2}\.pdf", download.suggested_filename)
     with open(download.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
 
     _menu(page, audit)
     page.get_by_role("link", name="Your practice history").click()
     audit(page)
-    expect(page.get_by_role("cell", name=str(SEED)).first).to_be_visible()
+    expect(page.get_by_role("cell", name=f"scenario {SEED}").first).to_be_visible()
 
 
 def _sign_out(page: Page, audit) -> None:
