@@ -29,6 +29,7 @@ ROUTES = [
     ("POST", S + "/control", "/lessons/999999/control", SIGNED_IN_404),
     ("POST", S + "/end", "/lessons/999999/end", SIGNED_IN_404),
     ("GET", S + "/record", "/lessons/999999/record", SIGNED_IN_404),
+    ("GET", S + "/notes", "/lessons/999999/notes", SIGNED_IN_404),
     ("GET", "/schools/<int:school_id>/lessons", "/schools/{a1}/lessons", REPORTS_OF_A1),
     ("GET", "/schools/<int:school_id>/lessons", "/schools/{b1}/lessons", NOBODY_BUT_B),
     # Pupils' routes are public; an unknown code is refused clearly.
