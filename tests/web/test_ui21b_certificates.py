@@ -22,7 +22,7 @@ from werkzeug.test import EnvironBuilder
 from tests.compliance.support import add_completion
 from tests.conftest import csrf_from
 from training_app.audit.models import AuditEvent
-from training_app.compliance.logos import MAX_BYTES, SchoolLogo
+from training_app.compliance.logos import MAX_BYTES, SchoolLogo, check_logo
 from training_app.config import PROJECT_ROOT
 from training_app.content.loader import load_library
 from training_app.extensions import db
@@ -227,3 +227,18 @@ def test_certificate_page_shows_outcomes_cpd_time_and_signature_line(app, login_
     assert f"{module.estimated_minutes} minutes" in page
     assert "policy based on the 2016 national advice" in page and "Signed for the school" in page
     assert 'style="' not in page
+
+
+def test_a_transparent_logo_stays_transparent_and_loses_its_metadata():
+    palette = Image.new("P", (50, 50), 0)
+    palette.putpalette([0, 0, 0, 200, 16, 46])
+    out = io.BytesIO()
+    palette.save(out, format="PNG", transparency=0)
+    with Image.open(io.BytesIO(check_logo(out.getvalue()).png)) as stored:
+        assert stored.mode == "RGBA" and stored.getpixel((0, 0))[3] == 0
+    photo = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010E] = "taken at home"  # ImageDescription
+    Image.new("RGB", (40, 40), LOGO_RED).save(photo, format="JPEG", exif=exif)
+    stored_png = check_logo(photo.getvalue()).png
+    assert b"taken at home" not in stored_png and stored_png.startswith(b"\x89PNG")

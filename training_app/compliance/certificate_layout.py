@@ -22,7 +22,7 @@ WIDTH, HEIGHT, MARGIN = 297.0, 210.0, 14.0
 BRAND = (29, 79, 145)
 INK = (11, 12, 12)
 MUTED = (72, 73, 73)
-MAX_OUTCOMES = 8
+MAX_OUTCOMES = 10
 
 
 def _long_date(value: object) -> str:

@@ -70,7 +70,9 @@ def check_logo(data: bytes) -> CheckedLogo:
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
-            picture = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+            # Keep transparency (an alpha band, or a palette's transparent colour).
+            clear = "A" in image.getbands() or "transparency" in image.info
+            picture = image.convert("RGBA" if clear else "RGB")
     except LogoError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
