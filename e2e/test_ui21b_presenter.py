@@ -72,8 +72,12 @@ def test_presenter_mode_fits_a_projector(page, sign_in, audit):
     shoot(page, "presenter-welcome-1366")
     assert fits(page), "the welcome step scrolls at 1366x768"
 
+    page.set_viewport_size(PROJECTOR)
+    assert fits(page), "the welcome step scrolls at 1920x1080"
+    shoot(page, "presenter-welcome-1920")
     page.set_viewport_size(PHONE)
     audit(page)
+    shoot(page, "presenter-welcome-375")
     page.set_viewport_size(LAPTOP)
 
     tried_keys = False
