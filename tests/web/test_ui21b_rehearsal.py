@@ -59,6 +59,7 @@ def test_step_counts_agree_with_the_score(app, login_as, world):
     result = dsl.get(f"/rehearse/{rid}/result").get_data(as_text=True)
     assert f"7 of {decisions} decisions matched the guidance." in result
     assert f"All {total} steps are done" in result and "not scored" in result
+    assert "<h2>Every decision</h2>" in result and "Every step" not in result
 
 
 def test_case_reference_is_school_date_and_sequence(app, login_as, world):
