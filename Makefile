@@ -10,7 +10,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := training_app
 
-.PHONY: run test lint typecheck content unit e2e setup clean audit audit-offline audit-data bench wrk haproxy
+.PHONY: run test lint typecheck content unit e2e setup clean audit audit-offline audit-data bench wrk haproxy poppler
 
 # Reinstall only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -37,6 +37,13 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# Debian's poppler-utils: the certificate tests render the PDF to PNG and extract its text.
+poppler:
+	@command -v pdftoppm >/dev/null 2>&1 || { \
+	  echo "Installing Debian's poppler-utils for the certificate tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq poppler-utils >/dev/null; }
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -48,7 +55,7 @@ content: setup
 	$(BIN)/flask content check
 	$(BIN)/flask content coverage
 
-test: setup chromium haproxy lint typecheck content
+test: setup chromium haproxy poppler lint typecheck content
 	$(BIN)/python -m pytest -n 2 tests e2e
 
 

@@ -123,7 +123,7 @@ def _start(page: Page, audit, seed: int, difficulty: str = "Foundation") -> None
     _menu(page, audit)
     form = page.locator("form", has=page.get_by_role("button", name="Start the rehearsal"))
     form.get_by_label(re.compile(f"^{difficulty}")).check()
-    form.get_by_label("Case number (optional)").fill(str(seed))
+    form.get_by_label("Scenario number (optional)").fill(str(seed))
     page.get_by_role("button", name="Start the rehearsal").click()
     audit(page)
 
@@ -150,14 +150,15 @@ def test_dsl_rehearses_with_a_wrong_referral_and_downloads_the_record(page, sign
     with page.expect_download() as info:
         page.get_by_role("link", name="Download as PDF").click()
     download = info.value
-    assert download.suggested_filename == f"practice-record-case-{SEED}.pdf"
+    # Named by the case reference: the school's initials, the day and the day's sequence.
+    assert re.fullmatch(r"practice-record-case-NA-\d{8}-\d{2}\.pdf", download.suggested_filename)
     with open(download.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
 
     _menu(page, audit)
     page.get_by_role("link", name="Your practice history").click()
     audit(page)
-    expect(page.get_by_role("cell", name=str(SEED)).first).to_be_visible()
+    expect(page.get_by_role("cell", name=f"scenario {SEED}").first).to_be_visible()
 
 
 def _sign_out(page: Page, audit) -> None:
@@ -170,7 +171,7 @@ def test_trainer_runs_a_group_rehearsal_for_two_dsls(page, sign_in, audit, deput
     _menu(page, audit)
     form = page.locator("form", has=page.get_by_role("button", name="Set up a group rehearsal"))
     form.get_by_label(re.compile("^Advanced")).check()
-    form.get_by_label("Case number (optional)").fill(str(GROUP_SEED))
+    form.get_by_label("Scenario number (optional)").fill(str(GROUP_SEED))
     page.get_by_role("button", name="Set up a group rehearsal").click()
     audit(page)
     code = page.locator(".share-code").inner_text().replace(" ", "")
@@ -213,12 +214,12 @@ def test_rehearsal_works_at_320px_and_by_keyboard(page, sign_in, audit):
     audit(page)
     overflow = "document.documentElement.scrollWidth > window.innerWidth + 1"
     assert page.evaluate(overflow) is False
-    # A case number that is not a number gives a clear, linked error.
-    page.get_by_label("Case number (optional)").first.fill("twelve")
+    # A scenario number that is not a number gives a clear, linked error.
+    page.get_by_label("Scenario number (optional)").first.fill("twelve")
     page.get_by_role("button", name="Start the rehearsal").click()
     audit(page)
-    expect(page.get_by_role("alert")).to_contain_text("Enter the case number as a whole number")
-    page.get_by_label("Case number (optional)").first.fill(str(SEED + 1))
+    expect(page.get_by_role("alert")).to_contain_text("Enter the scenario number as a whole number")
+    page.get_by_label("Scenario number (optional)").first.fill(str(SEED + 1))
     page.get_by_role("button", name="Start the rehearsal").click()
     audit(page)
     assert page.evaluate(overflow) is False

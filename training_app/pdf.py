@@ -33,9 +33,12 @@ def latin1(text: str) -> str:
 class Document(FPDF):
     """An A4 document with the service's header line and page numbers."""
 
-    def __init__(self, title: str) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4")
+    def __init__(self, title: str, *, landscape: bool = False, footer: bool = True) -> None:
+        super().__init__(
+            orientation="landscape" if landscape else "portrait", unit="mm", format="A4"
+        )
         self.doc_title = latin1(title)
+        self.show_footer = footer
         self.set_title(self.doc_title)
         self.set_creator("Safeguarding training")
         self.set_auto_page_break(auto=True, margin=18)
@@ -43,15 +46,24 @@ class Document(FPDF):
         self.add_page()
 
     def footer(self) -> None:
-        """Page number and title at the foot of every page."""
+        """Page number and title at the foot of every page (not on a one-page certificate)."""
+        if not self.show_footer:
+            return
         self.set_y(-12)
         self.set_font("Helvetica", size=8)
         self.set_text_color(90, 90, 90)
         self.cell(0, 5, f"{self.doc_title} - page {self.page_no()}", align="C")
 
-    def heading(self, text: str, size: int = 16) -> None:
-        """A bold heading on its own line."""
+    def heading(self, text: str, size: int = 16, keep_with_next: float = 24) -> None:
+        """A bold heading on its own line, moved to a new page rather than left alone at the foot.
+
+        `keep_with_next` is how much of what follows (in mm) must fit under the heading.
+        """
         self.set_font("Helvetica", style="B", size=size)
+        lines = self.multi_cell(0, size * 0.5, latin1(text), dry_run=True, output="LINES")
+        assert isinstance(lines, list)
+        if self.will_page_break(len(lines) * size * 0.5 + 2 + keep_with_next):
+            self.add_page()
         self.set_text_color(11, 12, 12)
         self.multi_cell(0, size * 0.5, latin1(text), new_x="LMARGIN", new_y="NEXT")
         self.ln(2)

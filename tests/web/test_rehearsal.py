@@ -237,7 +237,7 @@ def test_bad_start_form_explains_itself(login_as):
         "/rehearse/start",
         data={"csrf_token": token, "solo-difficulty": "foundation", "solo-seed": "twelve"},
     ).get_data(as_text=True)
-    assert "Enter the case number as a whole number from 0 to 999,999,999" in page
+    assert "Enter the scenario number as a whole number from 0 to 999,999,999" in page
     page = client.post("/rehearse/start", data={"csrf_token": token}).get_data(as_text=True)
     assert "Choose how hard the case should be." in page
 
@@ -304,7 +304,8 @@ def test_admins_see_dsl_practice_for_their_school_only(app, login_as, world):
     finish(app, dsl, rid, wrong=("parents",))
     page = admin.get(f"/schools/{world.a1.id}/dsl-practice").get_data(as_text=True)
     name = world.users["dsl"].name
-    assert name in page and ">31<" in page and "Advanced" in page and "88% (7 of 8)" in page
+    assert name in page and "scenario 31<" in page and "Advanced" in page and "88% (7 of 8)" in page
+    assert re.search(r"A-\d{8}-01<", page)  # the case reference: school, date, sequence
     assert "DSL practice at A1" in admin.get("/rehearse/").get_data(as_text=True)
     trust = login_as("trust_admin").get(f"/schools/{world.a1.id}/dsl-practice")
     assert name in trust.get_data(as_text=True)
@@ -336,8 +337,10 @@ def test_practice_record_page_and_pdf(app, login_as, world):
     response = client.get(f"/rehearse/{rid}/record.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
-    assert response.headers["Content-Disposition"] == (
-        'attachment; filename="practice-record-case-2.pdf"'
+    # Named by the case reference: the school's initials, the day and the day's sequence.
+    assert re.fullmatch(
+        r'attachment; filename="practice-record-case-A-\d{8}-01\.pdf"',
+        response.headers["Content-Disposition"],
     )
 
 

@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
         routes_admin,
         routes_charts,
         routes_emails,
+        routes_logo,
         routes_records,
     )
     from training_app.compliance.routes import bp

@@ -9,7 +9,6 @@ that match nothing), so nobody can fill the audit trail by reloading a public pa
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -20,14 +19,17 @@ from sqlalchemy import select
 from training_app.audit.models import AuditEvent
 from training_app.audit.services import record_event
 from training_app.auth.models import User
-from training_app.compliance import confirmations, services
+from training_app.compliance import certificate_layout, confirmations, services
+from training_app.compliance.logos import school_logo
 from training_app.compliance.policy import module_title
 from training_app.compliance.reports import library_titles
 from training_app.compliance.status import uk_date, uk_today
+from training_app.editions.labels import edition_label
 from training_app.extensions import db
-from training_app.learning.models import SOURCE_VOID, Completion
+from training_app.learning.catalogue import library
+from training_app.learning.models import SOURCE_VOID, Attempt, Completion
 from training_app.models_common import utcnow
-from training_app.pdf import Document
+from training_app.rules.protocol import parse_protocol
 
 VALID, EXPIRED, VOIDED, UNCONFIRMED = "valid", "expired", "voided", "unconfirmed"
 VALIDITY = {
@@ -53,6 +55,13 @@ class Certificate:
     external: bool
     code: str | None
     validity: str
+    school_id: int = 0
+    # What the module sets out to teach, and its CPD time (None: training done elsewhere).
+    outcomes: tuple[str, ...] = ()
+    cpd_minutes: int | None = None
+    # The guidance edition the training followed (None: not known, e.g. done elsewhere).
+    edition: str | None = None
+    logo_png: bytes | None = None
 
     @property
     def validity_label(self) -> str:
@@ -71,7 +80,15 @@ def certificate_for(record: Completion, person: User) -> Certificate:
         validity = UNCONFIRMED
     else:
         validity = VALID if uk_today() <= valid_until else EXPIRED
+    module = library().modules.get(record.module_id)
+    external = record.source != "quiz"
+    logo = school_logo(record.school_id)
     return Certificate(
+        school_id=record.school_id,
+        outcomes=module.outcomes if module else (),
+        cpd_minutes=module.estimated_minutes if module and not external else None,
+        edition=_edition(record),
+        logo_png=logo.png if logo else None,
         record_id=record.id,
         name=person.name,
         school=person.school.name,
@@ -79,10 +96,24 @@ def certificate_for(record: Completion, person: User) -> Certificate:
         completed_on=completed_on,
         valid_until=valid_until,
         score=record.score,
-        external=record.source != "quiz",
+        external=external,
         code=record.verification_code,
         validity=validity,
     )
+
+
+def _edition(record: Completion) -> str | None:
+    """The guidance edition the record's attempt was judged by, as people read it."""
+    if record.attempt_id is None:
+        return None
+    attempt = db.session.get(Attempt, record.attempt_id)
+    if attempt is None:
+        return None
+    try:
+        label = edition_label(parse_protocol(attempt.protocol).edition).label
+    except KeyError:
+        return None
+    return label[:1].upper() + label[1:]
 
 
 def _anonymous_check_logged(action: str, school_id: int | None, record_id: int | None) -> bool:
@@ -153,35 +184,5 @@ def qr_svg(url: str) -> Markup:
 
 
 def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
-    """The certificate as an A4 PDF with its verification code, link and QR code."""
-    pdf = Document(f"Certificate - {certificate.module}")
-    pdf.ln(10)
-    pdf.heading("Certificate of completion", size=24)
-    pdf.paragraph(
-        "Safeguarding training: responding to the sharing of nudes and semi-nudes", size=12
-    )
-    pdf.ln(6)
-    pdf.paragraph("This certifies that", size=12)
-    pdf.heading(certificate.name, size=20)
-    pdf.paragraph(f"of {certificate.school} completed", size=12)
-    pdf.heading(certificate.module, size=16)
-    pdf.ln(4)
-    pdf.field("Date completed", certificate.completed_on.strftime("%-d %B %Y"))
-    if certificate.score is not None:
-        pdf.field("Quiz score", f"{certificate.score}%")
-    if certificate.external:
-        pdf.field("How", "Training recorded by the school (completed elsewhere)")
-    pdf.field("Valid until", certificate.valid_until.strftime("%-d %B %Y"))
-    if certificate.validity == VOIDED:
-        pdf.field("Status", "VOIDED - this record was withdrawn by the school")
-    elif certificate.validity == UNCONFIRMED:
-        pdf.field("Status", "NOT CONFIRMED - recorded by the person, awaiting a second person")
-    pdf.ln(6)
-    pdf.field("Verification code", certificate.code or "none (recorded before codes existed)")
-    pdf.paragraph(f"Check this certificate at {verify_url}", size=10)
-    if certificate.code:
-        image = io.BytesIO()
-        segno.make(verify_url, error="m").save(image, kind="png", scale=6, border=2)
-        image.seek(0)
-        pdf.image(image, x=pdf.l_margin, w=35, alt_text="QR code of the verification link")
-    return pdf.to_bytes()
+    """The certificate as a landscape A4 PDF (laid out in certificate_layout)."""
+    return certificate_layout.render(certificate, verify_url)

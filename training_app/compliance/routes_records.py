@@ -291,6 +291,8 @@ def certificate(record_id: int) -> ResponseReturnValue:
         cert=cert,
         verify_url=verify_url,
         qr=certificates.qr_svg(verify_url) if verify_url else "",
+        can_manage_logo=person.school is not None
+        and can_manage_school(current_user, person.school),
     )
 
 

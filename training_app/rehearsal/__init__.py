@@ -28,9 +28,11 @@ def init_app(app: Flask) -> None:
     """Register the rehearsal blueprint and the "Rehearse" link for DSLs and admins."""
     from training_app.auth.permissions import can_rehearse
     from training_app.navigation import add_nav_item
+    from training_app.rehearsal.reference import case_reference
     from training_app.rehearsal.routes import bp
 
     app.register_blueprint(bp)
+    app.add_template_global(case_reference)
     add_nav_item(
         app, "Rehearse", "rehearsal.index", visible=can_rehearse, order=25, section=SECTION
     )

@@ -16,7 +16,7 @@ from training_app.rehearsal.steps import Step
 
 
 class StartForm(FlaskForm):
-    """Start a rehearsal alone, or set up a group: a difficulty and, optionally, a case number."""
+    """Start a rehearsal alone, or set up a group: a difficulty and, optionally, a scenario."""
 
     difficulty = RadioField(
         "How hard should the case be?",
@@ -24,25 +24,25 @@ class StartForm(FlaskForm):
         validators=[InputRequired("Choose how hard the case should be.")],
     )
     seed = StringField(
-        "Case number (optional)",
-        description="Leave it blank for a new case. To rehearse a case a colleague had, enter "
-        "its case number.",
-        validators=[Length(max=12, message="Enter a case number of at most 9 digits.")],
+        "Scenario number (optional)",
+        description="Leave it blank for a new case. To rehearse the same incident again, or one "
+        "a colleague had, enter its scenario number (shown beside its case reference).",
+        validators=[Length(max=12, message="Enter a scenario number of at most 9 digits.")],
     )
 
     def validate_seed(self, field: WTField) -> None:
-        """A case number is a whole number from 0 to MAX_SEED (spaces are ignored)."""
+        """A scenario number is a whole number from 0 to MAX_SEED (spaces are ignored)."""
         text = (field.data or "").replace(" ", "")
         # ASCII digits only: "²".isdigit() is true, yet int("²") fails.
         if text and not (text.isascii() and text.isdecimal() and int(text) <= MAX_SEED):
             raise ValidationError(
-                f"Enter the case number as a whole number from 0 to {MAX_SEED:,}, or leave it "
+                f"Enter the scenario number as a whole number from 0 to {MAX_SEED:,}, or leave it "
                 "blank."
             )
 
     @property
     def chosen_seed(self) -> int | None:
-        """Return the case number entered, or None for a new case."""
+        """Return the scenario number entered, or None for a new case."""
         text = (self.seed.data or "").replace(" ", "")
         return int(text) if text else None
 

@@ -17,6 +17,7 @@ from training_app.rehearsal import narrative, services
 from training_app.rehearsal.generator import DIFFICULTY_LABELS
 from training_app.rehearsal.models import Rehearsal
 from training_app.rehearsal.questions import QUESTIONS
+from training_app.rehearsal.reference import case_reference
 from training_app.rehearsal.scoring import Verdict
 from training_app.rehearsal.steps import SCORED_KEYS, step
 from training_app.rules import AGENCY_NAMES
@@ -67,6 +68,7 @@ class PracticeRecord:
 
 
 def _about(rehearsal: Rehearsal, person: str, school: str) -> Section:
+    reference = case_reference(rehearsal)
     protocol = rehearsal.protocol
     police = {
         "ukccis": "the police when a referral criterion applies (UKCCIS-2016 §3.3)",
@@ -75,7 +77,8 @@ def _about(rehearsal: Rehearsal, person: str, school: str) -> Section:
     }.get(protocol.get("police_threshold", ""), "")
     rows = [
         ("Rehearsed by", f"{person}, {school}"),
-        ("Case number", f"{rehearsal.seed} ({DIFFICULTY_LABELS[rehearsal.difficulty]})"),
+        ("Case reference", f"{reference.code} ({reference.described})"),
+        ("Scenario", f"{rehearsal.seed} ({DIFFICULTY_LABELS[rehearsal.difficulty]})"),
         ("Started", _when(rehearsal.started_at)),
         ("Finished", _when(rehearsal.finished_at)),
         (
@@ -207,12 +210,15 @@ def to_pdf(record: PracticeRecord) -> bytes:
     for section in record.sections:
         document.heading(section.title, size=13)
         for label, value in section.rows:
-            # Labels can be long questions, so each sits on its own line above its value.
+            # Labels can be long questions, so each sits on its own line above its value,
+            # and never alone at the foot of a page.
             document.set_font("Helvetica", style="B", size=11)
+            if document.will_page_break(6 * (len(label) // 80 + 1) + 12):
+                document.add_page()
             document.multi_cell(0, 6, latin1(label), new_x="LMARGIN", new_y="NEXT")
             document.paragraph(value)
         for text in section.paragraphs:
             document.paragraph(text)
         document.ln(2)
-    document.heading(PRACTICE, size=12)
+    document.heading(PRACTICE, size=12, keep_with_next=0)
     return document.to_bytes()

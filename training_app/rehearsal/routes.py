@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from training_app.admin.models import School
 from training_app.auth.permissions import can_rehearse, can_view_reports, require, school_scoped
 from training_app.pagination import Page, page_number
-from training_app.rehearsal import record, services
+from training_app.rehearsal import record, reference, services
 from training_app.rehearsal.forms import (
     AskForm,
     ConfirmForm,
@@ -27,6 +27,7 @@ from training_app.rehearsal.generator import DIFFICULTY_LABELS
 from training_app.rehearsal.models import FINISHED, Rehearsal, RehearsalGroup
 from training_app.rehearsal.narrative import staff_title
 from training_app.rehearsal.questions import QUESTIONS, question, telling
+from training_app.rehearsal.reference import case_reference
 from training_app.rehearsal.steps import (
     SCORED_KEYS,
     STEP_KEYS,
@@ -73,12 +74,14 @@ def _index_page(
     join_form: JoinForm | None = None,
 ) -> str:
     mine = services.history(current_user.id)
+    in_progress = [r for r in mine if r.status != FINISHED]
+    reference.prime(in_progress)
     return render_template(
         "rehearsal/index.html",
         start_form=start_form or StartForm(prefix="solo"),
         group_form=group_form or StartForm(prefix="group"),
         join_form=join_form or JoinForm(),
-        in_progress=[r for r in mine if r.status != FINISHED],
+        in_progress=in_progress,
         finished_count=sum(r.status == FINISHED for r in mine),
         groups=services.trainer_groups(current_user.id),
         reports=can_view_reports(current_user, current_user.school),
@@ -104,6 +107,16 @@ def start() -> ResponseReturnValue:
     return redirect(url_for("rehearsal.play", rehearsal_id=rehearsal.id))
 
 
+def _counts(key: str) -> dict[str, int | None]:
+    """Where a step is: its number of all steps, and of the scored decisions (None: unscored)."""
+    return {
+        "number": STEP_KEYS.index(key) + 1,
+        "total": len(STEP_KEYS),
+        "decision": SCORED_KEYS.index(key) + 1 if key in SCORED_KEYS else None,
+        "decisions": len(SCORED_KEYS),
+    }
+
+
 def _play_page(rehearsal: Rehearsal, form: FlaskForm | None = None) -> str:
     incident = services.incident_of(rehearsal)
     key = next_key({a.step for a in rehearsal.answers})
@@ -116,8 +129,7 @@ def _play_page(rehearsal: Rehearsal, form: FlaskForm | None = None) -> str:
         rehearsal=rehearsal,
         incident=incident,
         step=the_step,
-        number=STEP_KEYS.index(key) + 1,
-        total=len(STEP_KEYS),
+        **_counts(key),
         staff=staff,
         learned=[(question(q).prompt, incident.answers[q]) for q in asked],
         remaining=[q for q in QUESTIONS if q.id not in asked],
@@ -198,8 +210,7 @@ def feedback(rehearsal_id: int, step_key: str) -> ResponseReturnValue:
         rehearsal=rehearsal,
         verdict=verdict,
         staff=staff_title(services.incident_of(rehearsal).scene),
-        number=STEP_KEYS.index(step_key) + 1,
-        total=len(STEP_KEYS),
+        **_counts(step_key),
         next_url=_where_to_resume(rehearsal),
         labels=DIFFICULTY_LABELS,
     )
@@ -219,6 +230,7 @@ def result(rehearsal_id: int) -> ResponseReturnValue:
         "rehearsal/result.html",
         rehearsal=rehearsal,
         verdicts=[verdicts[k] for k in SCORED_KEYS if k in verdicts],
+        step_total=len(STEP_KEYS),
         unasked=[
             (question(q).prompt, incident.answers[q])
             for q in telling(incident.facts)
@@ -253,7 +265,7 @@ def practice_record_pdf(rehearsal_id: int) -> ResponseReturnValue:
     """The practice incident record as a PDF download."""
     rehearsal = _finished(rehearsal_id)
     built = record.build(rehearsal, current_user.name, current_user.school.name)
-    filename = f"practice-record-case-{rehearsal.seed}.pdf"
+    filename = f"practice-record-case-{case_reference(rehearsal).code}.pdf"
     return current_app.response_class(
         record.to_pdf(built),
         mimetype="application/pdf",
@@ -265,9 +277,11 @@ def practice_record_pdf(rehearsal_id: int) -> ResponseReturnValue:
 @require(can_rehearse)
 def history() -> ResponseReturnValue:
     """Every rehearsal you have done or started: your practice evidence."""
+    rehearsals = services.history(current_user.id)
+    reference.prime(rehearsals)
     return render_template(
         "rehearsal/history.html",
-        rehearsals=services.history(current_user.id),
+        rehearsals=rehearsals,
         labels=DIFFICULTY_LABELS,
     )
 
@@ -366,6 +380,7 @@ def school_practice(school: School) -> ResponseReturnValue:
     per_page = current_app.config["PER_PAGE"]
     number = page_number(request.args)
     rows, total = services.school_practice(school.id, page=number, per_page=per_page)
+    reference.prime(rows)
     return render_template(
         "rehearsal/school_practice.html",
         school=school,

@@ -39,7 +39,7 @@ class StaleStep(Exception):
 
 
 def new_seed() -> int:
-    """Return a fresh case number for someone who did not choose one."""
+    """Return a fresh scenario number for someone who did not choose one."""
     return secrets.randbelow(MAX_SEED + 1)
 
 

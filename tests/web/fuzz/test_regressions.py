@@ -106,7 +106,7 @@ def test_a_case_number_in_superscript_digits_is_refused(app, signed_in, world):
     fields = {"solo-difficulty": "foundation", "solo-seed": "²"}
     response = post(dsl, "/rehearse/start", fields, csrf)
     assert response.status_code == 200
-    assert "Enter the case number as a whole number" in response.get_data(as_text=True)
+    assert "Enter the scenario number as a whole number" in response.get_data(as_text=True)
 
 
 def test_a_two_factor_code_in_other_digits_is_wrong_not_a_server_error(app, world):

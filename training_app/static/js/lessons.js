@@ -145,18 +145,95 @@
     if (!document.hidden) { schedule(250); }
   });
 
-  // Presentation clickers send PageDown/PageUp (or arrows): move the class on and back.
+  // Presenter mode keys. Clickers send PageDown/PageUp (or arrows): move the class on and
+  // back; R shows the answer, T hides or shows the counts, F asks for full screen.
   document.addEventListener("keydown", function (event) {
     var node = live();
     if (!node || !node.classList.contains("presenter")) { return; }
     var tag = (event.target.tagName || "").toLowerCase();
     if (tag === "input" || tag === "textarea" || tag === "select" || event.altKey ||
         event.ctrlKey || event.metaKey || event.shiftKey) { return; }
-    var key = { PageDown: "next", ArrowRight: "next", PageUp: "back", ArrowLeft: "back" }[event.key];
+    var keys = {
+      PageDown: "next", ArrowRight: "next", n: "next", N: "next",
+      PageUp: "back", ArrowLeft: "back", b: "back", B: "back",
+      r: "reveal", R: "reveal", t: "tally", T: "tally", f: "full", F: "full"
+    };
+    var key = keys[event.key];
     if (!key) { return; }
-    var button = node.querySelector('button[data-key="' + key + '"]');
-    if (button) { event.preventDefault(); button.click(); }
+    var target = {
+      next: 'button[data-key="next"]', back: 'button[data-key="back"]',
+      reveal: "button[data-reveal]", tally: "button[data-tally-toggle]",
+      full: "button[data-fullscreen]"
+    }[key];
+    var button = document.querySelector(target);
+    if (button && !button.hidden) { event.preventDefault(); button.click(); }
   });
+
+  // "Hide the counts": remembered for this tab, so the next poll or step keeps it.
+  var TALLY_KEY = "lesson-tally-hidden";
+  function tallyHidden() {
+    try { return window.sessionStorage.getItem(TALLY_KEY) === "1"; } catch (e) { return false; }
+  }
+  function showTallyState() {
+    var hidden = tallyHidden();
+    root.classList.toggle("tally-hidden", hidden);
+    var button = document.querySelector("button[data-tally-toggle]");
+    if (button) {
+      button.hidden = false;
+      button.setAttribute("aria-pressed", hidden ? "true" : "false");
+      button.textContent = hidden ? "Show the counts" : "Hide the counts";
+    }
+  }
+
+  // Full screen is asked for by a click or key (browsers allow it only then).
+  function showFullscreenButton() {
+    var button = document.querySelector("button[data-fullscreen]");
+    if (button && document.documentElement.requestFullscreen) {
+      button.hidden = false;
+      button.textContent = document.fullscreenElement ? "Exit full screen" : "Full screen";
+    }
+  }
+
+  // Shrink the type a little until the whole step fits the screen without scrolling.
+  function fit() {
+    if (!root.classList.contains("presenter-mode") || window.innerWidth < 768) {
+      root.style.removeProperty("--pm-fit");
+      return;
+    }
+    var scale = 1;
+    root.style.setProperty("--pm-fit", "1");
+    while (root.scrollHeight > window.innerHeight && scale > 0.62) {
+      scale -= 0.04;
+      root.style.setProperty("--pm-fit", String(scale));
+    }
+  }
+
+  function presenterReady() {
+    showTallyState();
+    showFullscreenButton();
+    fit();
+  }
+
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest ? event.target.closest("button[data-tally-toggle]") : null;
+    if (toggle) {
+      try { window.sessionStorage.setItem(TALLY_KEY, tallyHidden() ? "0" : "1"); } catch (e) {}
+      showTallyState();
+      return;
+    }
+    var full = event.target.closest ? event.target.closest("button[data-fullscreen]") : null;
+    if (full) {
+      if (document.fullscreenElement) { document.exitFullscreen(); }
+      else { document.documentElement.requestFullscreen().catch(function () {}); }
+    }
+  });
+  document.addEventListener("fullscreenchange", function () { showFullscreenButton(); fit(); });
+  window.addEventListener("resize", fit);
+  if (root.classList.contains("presenter-mode")) {
+    new window.MutationObserver(presenterReady).observe(document.getElementById("main-content"),
+      { childList: true });
+    presenterReady();
+  }
 
   start();
 }());
