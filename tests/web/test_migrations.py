@@ -131,7 +131,11 @@ OVERRIDES: dict[tuple[str, str], Callable[[int], object]] = {
     ("attempts", "status"): lambda i: ("in_progress", "passed", "failed")[i % 3],
     ("completions", "source"): lambda i: ("quiz", "external", "quiz")[i % 3],
     ("school_protocols", "settings"): lambda i: {"device_power": "power_off"} if i else {},
+    # A provider belongs to a school or to a trust, never both (ck_sso_providers_one_owner).
+    ("sso_providers", "trust_id"): lambda i: None,
 }
+# Nullable columns that a check constraint needs filled even in the NULLs row.
+FILLED_IN_EVERY_ROW: set[tuple[str, str]] = {("sso_providers", "school_id")}
 
 
 Inserted = dict[str, list[sa.RowMapping]]
@@ -185,7 +189,13 @@ def _fill(conn: sa.Connection, tables: list[sa.Table]) -> None:
             values = {
                 c.name: _value(table, c, i, inserted)
                 for c in table.columns
-                if c is not generated and (i or not c.nullable or c.primary_key)
+                if c is not generated
+                and (
+                    i
+                    or not c.nullable
+                    or c.primary_key
+                    or (table.name, c.name) in FILLED_IN_EVERY_ROW
+                )
             }
             row = conn.execute(table.insert().values(values).returning(*table.columns)).one()
             inserted[table.name].append(row._mapping)
