@@ -20,9 +20,9 @@ from training_app.audit.services import record_event
 from training_app.auth.models import User
 from training_app.auth.permissions import can_confirm_own_entry
 from training_app.compliance.models import Exemption
-from training_app.compliance.services import RecordError, record_snapshot
+from training_app.compliance.services import RecordError, record_snapshot, void_of
 from training_app.extensions import db
-from training_app.learning.models import SOURCE_EXTERNAL, SOURCE_VOID, Completion
+from training_app.learning.models import SOURCE_EXTERNAL, Completion
 
 
 def is_self_made(row: Completion | Exemption) -> bool:
@@ -111,17 +111,7 @@ def confirm_record(
     db.session.add(copy)
     db.session.flush()
     db.session.add(
-        Completion(
-            user_id=record.user_id,
-            school_id=record.school_id,
-            module_id=record.module_id,
-            content_version=record.content_version,
-            completed_at=record.completed_at,
-            source=SOURCE_VOID,
-            voids_id=record.id,
-            reason=f"Confirmed by {actor.name} as record {copy.id}",
-            recorded_by_id=actor.id,
-        )
+        void_of(record, reason=f"Confirmed by {actor.name} as record {copy.id}", actor=actor)
     )
     record_event(
         "compliance.record_confirmed",

@@ -153,15 +153,9 @@ def voiding_record(record_id: int) -> Completion | None:
     return db.session.scalar(select(Completion).where(Completion.voids_id == record_id))
 
 
-def void_record(
-    record: Completion, *, reason: str, actor: User, ip_address: str | None
-) -> Completion:
-    """Cancel a record with a reason, as a new record; the original row is left untouched."""
-    if record.source == SOURCE_VOID:
-        raise RecordError("A void cannot itself be voided.")
-    if voiding_record(record.id) is not None:
-        raise RecordError("This record has already been voided.")
-    void = Completion(
+def void_of(record: Completion, *, reason: str, actor: User) -> Completion:
+    """A new record that cancels `record` (not yet added to the session)."""
+    return Completion(
         user_id=record.user_id,
         school_id=record.school_id,
         module_id=record.module_id,
@@ -170,9 +164,20 @@ def void_record(
         completed_at=record.completed_at,
         source=SOURCE_VOID,
         voids_id=record.id,
-        reason=reason.strip(),
+        reason=reason,
         recorded_by_id=actor.id,
     )
+
+
+def void_record(
+    record: Completion, *, reason: str, actor: User, ip_address: str | None
+) -> Completion:
+    """Cancel a record with a reason, as a new record; the original row is left untouched."""
+    if record.source == SOURCE_VOID:
+        raise RecordError("A void cannot itself be voided.")
+    if voiding_record(record.id) is not None:
+        raise RecordError("This record has already been voided.")
+    void = void_of(record, reason=reason.strip(), actor=actor)
     db.session.add(void)
     db.session.flush()
     record_event(
