@@ -127,6 +127,17 @@ def serve(env: dict[str, str], log: Path) -> Iterator[str]:
             process.wait(timeout=10)
 
 
+@contextmanager
+def own_server(
+    tmp_path_factory: pytest.TempPathFactory, name: str, **settings: str
+) -> Iterator[str]:
+    """A server on a demo-seeded SQLite database of its own, for journeys that change data."""
+    workdir = tmp_path_factory.mktemp(f"e2e-{name}")
+    env = {**_seeded(workdir, f"sqlite:///{workdir / name}.sqlite3"), **settings}
+    with serve(env, workdir / "server.log") as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def base_url(server_env: dict[str, str]) -> Iterator[str]:
     """The shared server for the browser tests, on the migrated, demo-seeded database."""

@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import ROOT, serve
+from e2e.conftest import own_server
 
 BAD_CSV = (
     "Name,Email,Role,Staff group,Start date\n"
@@ -27,19 +25,9 @@ GOOD_CSV = BAD_CSV.replace("ben.doyle@northfield,", "ben.doyle@northfield.demo,"
 
 
 @pytest.fixture(scope="module")
-def base_url(server_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """gunicorn on a database of its own: this test imports people into the demo school."""
-    workdir = tmp_path_factory.mktemp("e2e-compliance")
-    env = {**server_env, "DATABASE_URL": f"sqlite:///{workdir / 'compliance.sqlite3'}"}
-    for command in (["db", "upgrade"], ["demo", "seed"]):
-        subprocess.run(
-            [sys.executable, "-m", "flask", *command],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-    with serve(env, Path(workdir) / "server.log") as url:
+    with own_server(tmp_path_factory, "compliance") as url:
         yield url
 
 

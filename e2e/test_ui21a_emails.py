@@ -7,8 +7,6 @@ from __future__ import annotations
 import os
 import re
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from email.message import Message
@@ -18,7 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import BrowserContext, Page, expect
 
-from e2e.conftest import ROOT, Auditor, serve
+from e2e.conftest import Auditor, own_server
 from tests.web.test_mail import Inbox
 
 SCREENS = Path(os.environ.get("UI21A_SCREENS", "/work/briefs/screens/ui21a"))
@@ -43,29 +41,15 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 
 @pytest.fixture(scope="module")
-def base_url(
-    server_env: dict[str, str],
-    tmp_path_factory: pytest.TempPathFactory,
-    smtp: tuple[Inbox, int],
-) -> Iterator[str]:
+def base_url(tmp_path_factory: pytest.TempPathFactory, smtp: tuple[Inbox, int]) -> Iterator[str]:
     """gunicorn on a database of its own, sending mail over SMTP to the loopback server."""
-    workdir = tmp_path_factory.mktemp("e2e-ui21a")
-    env = {
-        **server_env,
-        "DATABASE_URL": f"sqlite:///{workdir / 'emails.sqlite3'}",
-        "MAIL_BACKEND": "smtp",
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": str(smtp[1]),
-    }
-    for command in (["db", "upgrade"], ["demo", "seed"]):
-        subprocess.run(
-            [sys.executable, "-m", "flask", *command],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-    with serve(env, Path(workdir) / "server.log") as url:
+    with own_server(
+        tmp_path_factory,
+        "emails",
+        MAIL_BACKEND="smtp",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=str(smtp[1]),
+    ) as url:
         yield url
 
 

@@ -11,34 +11,21 @@ expects, and the other browser tests rely on the demo defaults.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import ROOT, serve
+from e2e.conftest import own_server
 
 GROUP = "the school group’s policy based on the 2016 national advice (UKCCIS)"
 NATIONAL_2024 = "the 2024 national advice (UKCIS, “Sharing nudes and semi-nudes”)"
 
 
 @pytest.fixture(scope="module")
-def base_url(server_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """gunicorn on a database of its own (see the module docstring)."""
-    workdir = tmp_path_factory.mktemp("e2e-editions")
-    env = {**server_env, "DATABASE_URL": f"sqlite:///{workdir / 'editions.sqlite3'}"}
-    for command in (["db", "upgrade"], ["demo", "seed"]):
-        subprocess.run(
-            [sys.executable, "-m", "flask", *command],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-    with serve(env, Path(workdir) / "server.log") as url:
+    with own_server(tmp_path_factory, "editions") as url:
         yield url
 
 
