@@ -22,7 +22,7 @@ from training_app.audit.services import record_event
 from training_app.auth.models import User
 from training_app.auth.services import create_reset_token
 from training_app.compliance.models import SentReminder
-from training_app.compliance.reminders import reminder_key, send_once, week_of
+from training_app.compliance.reminders import reminder_email, reminder_key, send_once, week_of
 from training_app.compliance.reports import Line, Person, load_lines
 from training_app.compliance.status import OVERDUE, STATES, URGENCY
 from training_app.extensions import db
@@ -174,17 +174,12 @@ def plan(
             batch.skipped.append((person, "has already had this reminder"))
             continue
         overdue = any(kind == "overdue" for _, (kind, _) in fresh)
-        subject = (
-            "Your safeguarding training is overdue"
-            if overdue
-            else "Your safeguarding training is due soon"
-        )
-        body = render_template(
-            "compliance/email_reminder.txt",
-            person=person,
-            school=school,
-            lines=[line for line, _ in fresh],
-            today=today,
+        subject, body = reminder_email(
+            person,
+            school,
+            [line for line, _ in fresh],
+            today,
+            overdue=overdue,
             home=base + url_for("home.index"),
             forgot=base + url_for("auth.forgot_password"),
         )

@@ -24,7 +24,7 @@ from training_app.audit.services import record_event
 from training_app.auth.models import User
 from training_app.compliance.figures import Headline, headline
 from training_app.compliance.models import SentReminder
-from training_app.compliance.reports import Line, load_lines
+from training_app.compliance.reports import Line, Person, load_lines
 from training_app.compliance.status import DUE_SOON, OVERDUE, UK, uk_today
 from training_app.extensions import db
 from training_app.mail import send_mail
@@ -120,17 +120,12 @@ def _remind_people(school: School, lines: list[Line], today: date, outcome: Outc
     for items in due.values():
         person = items[0][0].person
         overdue = [line for line, kind, _ in items if kind == "overdue"]
-        subject = (
-            "Your safeguarding training is overdue"
-            if overdue
-            else "Your safeguarding training is due soon"
-        )
-        body = render_template(
-            "compliance/email_reminder.txt",
-            person=person,
-            school=school,
-            lines=[line for line, _, _ in items],
-            today=today,
+        subject, body = reminder_email(
+            person,
+            school,
+            [line for line, _, _ in items],
+            today,
+            overdue=bool(overdue),
             home=url_for("home.index", _external=True),
             forgot=url_for("auth.forgot_password", _external=True),
         )
@@ -144,6 +139,34 @@ def _remind_people(school: School, lines: list[Line], today: date, outcome: Outc
         except (OSError, smtplib.SMTPException):
             outcome.failed += 1
     return sent
+
+
+def reminder_email(
+    person: Person,
+    school: School,
+    lines: list[Line],
+    today: date,
+    *,
+    overdue: bool,
+    home: str,
+    forgot: str,
+) -> tuple[str, str]:
+    """The subject and text of one person's reminder, linking to `home` and `forgot`."""
+    subject = (
+        "Your safeguarding training is overdue"
+        if overdue
+        else "Your safeguarding training is due soon"
+    )
+    body = render_template(
+        "compliance/email_reminder.txt",
+        person=person,
+        school=school,
+        lines=lines,
+        today=today,
+        home=home,
+        forgot=forgot,
+    )
+    return subject, body
 
 
 def _digest(
