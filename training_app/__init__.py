@@ -68,6 +68,7 @@ def _register_features(app: Flask) -> None:
         lessons,
         mfa,
         rehearsal,
+        xapi,
     )
 
     auth.init_app(app)
@@ -79,6 +80,7 @@ def _register_features(app: Flask) -> None:
     admin.init_app(app)
     audit.init_app(app)
     compliance.init_app(app)
+    xapi.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 
