@@ -49,7 +49,7 @@ def sending_trust(school_id: int) -> int | None:
             .join(LrsSettings, LrsSettings.trust_id == School.trust_id)
             .where(LrsSettings.enabled.is_(True))
         )
-        _memo["schools"] = dict(rows.tuples().all())
+        _memo["schools"] = {school: trust for school, trust in rows}
         _memo["at"] = now
     trust: int | None = _memo["schools"].get(school_id)
     return trust
@@ -145,7 +145,10 @@ def answered(
         correct=result.correct,
         rule_ids=result.rule_ids,
         missed_rule_ids=result.missed_rule_ids,
-        citations=node.citations,
+        # The node's own citations and those of the rules it tests, each once.
+        citations=list(
+            dict.fromkeys([*node.citations, *(c for e in result.explanations for c in e.citations)])
+        ),
         when=answer["answered_at"],
     )
     _write(trust, attempt.user_id, made, conn=conn)

@@ -88,7 +88,7 @@ def _with_actors(settings: LrsSettings, rows: list[OutboxStatement]) -> list[dic
     emails = dict(
         db.session.execute(
             select(User.id, User.email).where(User.id.in_({r.user_id for r in rows}))
-        ).tuples()
+        ).all()
     )
     home = current_app.config.get("EXTERNAL_URL") or "https://training.invalid"
     return [
@@ -209,7 +209,7 @@ def backlog() -> list[Backlog]:
             select(OutboxStatement.trust_id, func.max(OutboxStatement.last_error))
             .where(OutboxStatement.status != SENT, OutboxStatement.last_error.is_not(None))
             .group_by(OutboxStatement.trust_id)
-        ).tuples()
+        ).all()
     )
     return [
         Backlog(

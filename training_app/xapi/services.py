@@ -80,5 +80,5 @@ def backlog_of(trust_id: int) -> dict[str, int]:
             select(OutboxStatement.status, func.count())
             .where(OutboxStatement.trust_id == trust_id)
             .group_by(OutboxStatement.status)
-        ).tuples()
+        ).all()
     )
