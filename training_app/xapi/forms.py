@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from training_app.xapi.models import ACTOR_FORMATS
@@ -32,4 +33,6 @@ class LrsSettingsForm(FlaskForm):
         description="Leave blank to keep the secret already saved.",
         validators=[Optional(), Length(max=200)],
     )
-    actor_format = SelectField("Name people to the LRS by", choices=list(ACTOR_FORMATS.items()))
+    actor_format = SelectField(
+        "Name people to the LRS by", choices=[SelectChoice(k, v) for k, v in ACTOR_FORMATS.items()]
+    )
