@@ -79,4 +79,4 @@ audit: setup
 	$(BIN)/pip-audit --progress-spinner off --desc on -r $(VENV)/audit-requirements.txt
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-lrs .venv-lrs.lock .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,7 @@ Basic-auth account, and uvicorn on a free port, stopped after the test.
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import socket
@@ -40,10 +41,14 @@ _HASH = "import bcrypt, sys; print(bcrypt.hashpw(sys.argv[1].encode(), bcrypt.ge
 def ensure_venv() -> Path:
     """The LRS's virtualenv, created and filled from PyPI the first time."""
     python = VENV / "bin" / "python"
-    if not (VENV / ".installed").exists():
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", RALPH, EXTRA], check=True)
-        (VENV / ".installed").touch()
+    # `make test` runs two pytest workers: the first to take the lock installs, the other waits.
+    with open(ROOT / ".venv-lrs.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (VENV / ".installed").exists():
+            subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+            pip = [str(python), "-m", "pip", "install", "--quiet", RALPH, EXTRA]
+            subprocess.run(pip, check=True)
+            (VENV / ".installed").touch()
     return python
 
 
