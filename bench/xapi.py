@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgresql", action="store_true")
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--on-first", action="store_true", help="measure the outbox on first")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="bench-xapi-"))
     sides: list[Side] = []
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
                 url = f"sqlite:///{folder / name}.sqlite3"
             sides.append(Side(name, url, folder, outbox=outbox))
         print(f"{'postgresql' if args.postgresql else 'sqlite'}, answers: outbox off and on")
-        for side in sides:
+        for side in sides[::-1] if args.on_first else sides:
             lists, mode = side.lists("answer")
             base, real = load.measure_pair(
                 side.server, folder / side.name, args.seconds, lists, mode

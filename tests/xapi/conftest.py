@@ -50,7 +50,6 @@ def sending(app: Flask, world: World) -> Callable[[Lrs], None]:
                 )
             )
             db.session.commit()
-        forget_settings()
+            forget_settings()
 
-    yield point_at
-    forget_settings()
+    return point_at

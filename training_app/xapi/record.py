@@ -31,27 +31,38 @@ if TYPE_CHECKING:
     from training_app.rehearsal.models import Rehearsal, RehearsalAnswer
 
 _MEMO_SECONDS = 30.0
-_memo: dict[str, Any] = {"at": -_MEMO_SECONDS, "schools": {}}
 _outbox = OutboxStatement.__table__
+
+
+def _memo() -> dict[str, Any]:
+    # Per app (so per worker process, and per test's app), reloaded every _MEMO_SECONDS.
+    memo: dict[str, Any] = current_app.extensions.setdefault(
+        "xapi_sending_schools", {"at": -_MEMO_SECONDS, "schools": {}}
+    )
+    return memo
 
 
 def forget_settings() -> None:
     """Drop this process's memo of which schools send (after a trust's settings change)."""
-    _memo["at"] = -_MEMO_SECONDS
+    _memo()["at"] = -_MEMO_SECONDS
 
 
-def sending_trust(school_id: int) -> int | None:
-    """The trust that sends this school's statements, or None when its trust sends none."""
-    now = time.monotonic()
-    if now - _memo["at"] >= _MEMO_SECONDS:
+def _fresh_memo() -> dict[str, Any]:
+    memo, now = _memo(), time.monotonic()
+    if now - memo["at"] >= _MEMO_SECONDS:
         rows = db.session.execute(
             select(School.id, School.trust_id)
             .join(LrsSettings, LrsSettings.trust_id == School.trust_id)
             .where(LrsSettings.enabled.is_(True))
         )
-        _memo["schools"] = {school: trust for school, trust in rows}
-        _memo["at"] = now
-    trust: int | None = _memo["schools"].get(school_id)
+        memo["schools"] = {school: trust for school, trust in rows}
+        memo["at"] = now
+    return memo
+
+
+def sending_trust(school_id: int) -> int | None:
+    """The trust that sends this school's statements, or None when its trust sends none."""
+    trust: int | None = _fresh_memo()["schools"].get(school_id)
     return trust
 
 
@@ -61,10 +72,18 @@ def activity_base() -> str:
     return site.rstrip("/") + "/xapi"
 
 
+# Two devices recording the same thing make the same statement id: keep the first. Built
+# once per dialect, as the learner's own statements are (learning/services.py).
+_INSERTS: dict[str, Insert] = {
+    "postgresql": postgresql.insert(_outbox).on_conflict_do_nothing(
+        index_elements=["statement_id"]
+    ),
+    "sqlite": sqlite.insert(_outbox).on_conflict_do_nothing(index_elements=["statement_id"]),
+}
+
+
 def _insert(conn: Connection) -> Insert:
-    # Two devices recording the same thing make the same statement id: keep the first.
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(_outbox).on_conflict_do_nothing(index_elements=["statement_id"])
+    return _INSERTS["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
 
 
 def _row(trust_id: int, user_id: int, statement: dict[str, Any]) -> dict[str, Any]:
@@ -101,8 +120,8 @@ def module_started(attempt: Attempt, title: str) -> None:
 
 def page_read(attempt_id: int, user_id: int, module_id: str, page: int) -> None:
     """A page read for the first time in this attempt."""
-    if not _memo["schools"] and time.monotonic() - _memo["at"] < _MEMO_SECONDS:
-        return
+    if not _fresh_memo()["schools"]:
+        return  # no trust sends: no need to find this attempt's school
     from training_app.learning.models import Attempt
 
     school_id = db.session.scalar(select(Attempt.school_id).where(Attempt.id == attempt_id))
