@@ -378,8 +378,9 @@ def submit_answer(
         "rule_ids": list(result.missed_rule_ids if result else ()),
         "answered_at": utcnow(),
     }
+    outgoing = xapi_record.answer_row(attempt, node, answer, result)
     conn = db.session.connection()
-    if following == END or xapi_record.answering_sends(attempt):
+    if following == END or outgoing is not None:
         # Recording the last answer and closing the attempt stand or fall together (and
         # an answer and its xAPI statement do).
         begin_atomic(conn)
@@ -387,7 +388,7 @@ def submit_answer(
         if not _claim_and_record(conn, claim, answer, finishing=following == END):
             db.session.rollback()
             return _unclaimed(attempt_id, step)
-        xapi_record.answered(conn, attempt, node, answer, result)
+        xapi_record.write_answer(conn, outgoing)
         if following == END:
             _finish(conn, attempt, quiz, protocol)
         db.session.commit()

@@ -136,22 +136,17 @@ def page_read(attempt_id: int, user_id: int, module_id: str, page: int) -> None:
     _write(trust, user_id, st.page_read(base, attempt_id, module_id, page, title, utcnow()))
 
 
-def answering_sends(attempt: Attempt) -> bool:
-    """Whether an answer in this attempt writes a statement (so needs a transaction)."""
-    return sending_trust(attempt.school_id) is not None
+def answer_row(
+    attempt: Attempt, node: Node, answer: dict[str, Any], result: Evaluation | None
+) -> dict[str, Any] | None:
+    """The outbox row for a quiz answer, built before the answer is claimed (None: none).
 
-
-def answered(
-    conn: Connection,
-    attempt: Attempt,
-    node: Node,
-    answer: dict[str, Any],
-    result: Evaluation | None,
-) -> None:
-    """A recorded quiz answer (not an information step), on the answer's own connection."""
+    Built first so the answer's write transaction (on SQLite, the database's one write
+    lock) is held only for the INSERT, not for building the statement.
+    """
     trust = sending_trust(attempt.school_id)
     if trust is None or result is None:
-        return
+        return None  # an information step, or a trust that does not send
     made = st.question_answered(
         activity_base(),
         attempt.id,
@@ -170,7 +165,13 @@ def answered(
         ),
         when=answer["answered_at"],
     )
-    _write(trust, attempt.user_id, made, conn=conn)
+    return _row(trust, attempt.user_id, made)
+
+
+def write_answer(conn: Connection, row: dict[str, Any] | None) -> None:
+    """Write `answer_row`'s row on the answer's own connection, after its claim succeeded."""
+    if row is not None:
+        conn.execute(_insert(conn), [row])
 
 
 def quiz_finished(
