@@ -108,4 +108,4 @@ audit-data: setup
 	$(BIN)/python -m pip install --quiet --upgrade safety-db
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-lrs .venv-lrs.lock .pytest_cache .mypy_cache .ruff_cache

@@ -75,6 +75,7 @@ def _register_features(app: Flask) -> None:
         mfa,
         rehearsal,
         sso,
+        xapi,
     )
 
     auth.init_app(app)
@@ -88,6 +89,7 @@ def _register_features(app: Flask) -> None:
     audit.init_app(app)
     compliance.init_app(app)
     editions.init_app(app)
+    xapi.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 

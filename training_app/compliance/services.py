@@ -27,6 +27,7 @@ from training_app.compliance.status import UK, Timeline
 from training_app.extensions import db
 from training_app.learning.models import SOURCE_EXTERNAL, SOURCE_VOID, Completion
 from training_app.models_common import utcnow
+from training_app.xapi import record as xapi_record
 
 
 class RecordError(ValueError):
@@ -179,6 +180,7 @@ def void_record(
         raise RecordError("This record has already been voided.")
     void = void_of(record, reason=reason.strip(), actor=actor)
     db.session.add(void)
+    xapi_record.completion_voided(record)
     db.session.flush()
     record_event(
         "compliance.record_voided",

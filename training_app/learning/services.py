@@ -38,6 +38,7 @@ from training_app.learning.models import (
 from training_app.models_common import utcnow
 from training_app.rules import LocalProtocol
 from training_app.rules.protocol import parse_protocol, protocol_to_dict
+from training_app.xapi import record as xapi_record
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ def start_or_resume(user: User, module: Module, *, skip_reading: bool = False) -
     if skip_reading and has_finished_before(user.id, module.id):
         attempt.pages_seen = len(module.pages)
     db.session.add(attempt)
+    xapi_record.module_started(attempt, module.title)
     try:
         db.session.commit()
     except IntegrityError:
@@ -248,6 +250,8 @@ def record_page_seen(attempt: ReadingPosition, page_number: int, *, recorded: bo
     statement that committed by itself (the page runs statement at a time), so nothing is
     left to send or to commit.
     """
+    if attempt.status == IN_PROGRESS and page_number > attempt.pages_seen:
+        xapi_record.page_read(attempt.id, attempt.user_id, attempt.module_id, page_number)
     if recorded:
         return
     if attempt.status == IN_PROGRESS and page_number > attempt.pages_seen:
@@ -374,14 +378,17 @@ def submit_answer(
         "rule_ids": list(result.missed_rule_ids if result else ()),
         "answered_at": utcnow(),
     }
+    outgoing = xapi_record.answer_row(attempt, node, answer, result)
     conn = db.session.connection()
-    if following == END:
-        # Recording the last answer and closing the attempt stand or fall together.
+    if following == END or outgoing is not None:
+        # Recording the last answer and closing the attempt stand or fall together (and
+        # an answer and its xAPI statement do).
         begin_atomic(conn)
     try:
         if not _claim_and_record(conn, claim, answer, finishing=following == END):
             db.session.rollback()
             return _unclaimed(attempt_id, step)
+        xapi_record.write_answer(conn, outgoing)
         if following == END:
             _finish(conn, attempt, quiz, protocol)
         db.session.commit()
@@ -461,6 +468,14 @@ def _finish(conn: Connection, attempt: Attempt, quiz: Quiz, protocol: LocalProto
             "missed_rules": list(result.missed_rule_ids),
             "status": PASSED if result.passed else FAILED,
         },
+    )
+    xapi_record.quiz_finished(
+        conn,
+        attempt,
+        percent=result.percent,
+        passed=result.passed,
+        missed=result.missed_rule_ids,
+        when=now,
     )
     if result.passed:
         from training_app.learning.catalogue import library

@@ -32,6 +32,7 @@ from training_app.rules import parse_facts
 from training_app.rules.facts import facts_to_dict
 from training_app.rules.protocol import parse_protocol, protocol_to_dict
 from training_app.shortcodes import new_code, normalise_code
+from training_app.xapi import record as xapi_record
 
 
 class StaleStep(Exception):
@@ -140,6 +141,7 @@ def submit(rehearsal_id: int, user_id: int, step: str, answer: dict[str, list[st
     try:
         if next_key(done | {step}) is None:
             _finish(rehearsal)
+        xapi_record.rehearsal_answered(rehearsal, row)
         db.session.commit()
     except IntegrityError:
         # A concurrent request recorded this step first; theirs stands.

@@ -1,0 +1,88 @@
+"""The settings page, and the statements voids and mock incidents make; trusts that do not
+send write nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tests.conftest import post_form
+from tests.web.test_rehearsal import finish, latest
+from tests.web.test_rehearsal import start as start_rehearsal
+from tests.xapi.lrs import KEY, SECRET
+from tests.xapi.test_lrs import _finish_module, _outbox, _send
+from training_app.audit.models import AuditEvent
+from training_app.extensions import db
+from training_app.learning.models import Completion
+from training_app.mfa.sealing import unseal
+from training_app.rehearsal.steps import SCORED_KEYS
+from training_app.xapi import statements as st
+from training_app.xapi.models import LrsSettings
+
+
+def test_trust_admin_saves_the_lrs_with_the_secret_sealed_and_audited(app, login_as, world, lrs):
+    client = login_as("trust_admin")
+    url = f"/trusts/{world.a1.trust_id}/xapi"
+    page = client.get(url).get_data(as_text=True)
+    assert "Learning Record Store" in page
+    form = {"endpoint": lrs.endpoint, "key": KEY, "actor_format": "account", "enabled": "y"}
+    # A first save needs the secret.
+    assert "Enter the secret" in post_form(client, url, form).get_data(as_text=True)
+    assert post_form(client, url, {**form, "secret": SECRET}).status_code == 302
+    # Without a CSRF token nothing changes.
+    assert client.post(url, data={**form, "secret": "other"}).status_code == 400
+    with app.app_context():
+        row = db.session.get(LrsSettings, world.a1.trust_id)
+        assert row.enabled and row.actor_format == "account"
+        assert SECRET not in row.secret_sealed
+        assert unseal(row.secret_sealed, app.config["SECRET_KEY"]) == SECRET
+        event = db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "xapi.settings_changed")
+        )
+        assert event is not None and SECRET not in str(event.after)
+    # Saved again without a secret: the stored one stays.
+    assert post_form(client, url, {**form, "enabled": ""}).status_code == 302
+    with app.app_context():
+        row = db.session.get(LrsSettings, world.a1.trust_id)
+        assert not row.enabled and unseal(row.secret_sealed, app.config["SECRET_KEY"]) == SECRET
+    assert SECRET not in client.get(url).get_data(as_text=True)
+
+
+def test_a_voided_completion_voids_its_statement_in_the_lrs(app, login_as, world, lrs, sending):
+    sending(lrs, "account")
+    attempt, _ = _finish_module(app, login_as, world)
+    with app.app_context():
+        record = db.session.scalar(select(Completion).where(Completion.attempt_id == attempt.id))
+    url = f"/training-records/{record.id}/void"
+    assert post_form(login_as("school_admin"), url, {"reason": "Wrong person"}).status_code == 302
+    _send(app)
+    [voided] = lrs.statements("voided")
+    assert voided["object"] == {"objectType": "StatementRef", "id": st.completed_id(attempt.id)}
+    staff_id = str(world.users["staff"].id)
+    assert {s["actor"]["account"]["name"] for s in lrs.statements()} == {staff_id}
+
+
+def test_a_mock_incident_sends_each_decision_and_its_completion(app, login_as, world, lrs, sending):
+    sending(lrs)
+    client = login_as("dsl")
+    start_rehearsal(client, seed="4242")
+    rehearsal = latest(app, world.users["dsl"].id)
+    finish(app, client, rehearsal.id)
+    _send(app)
+    scored = lrs.statements("scored")
+    assert len(scored) == len(SCORED_KEYS) and all(s["result"]["success"] for s in scored)
+    [completed] = lrs.statements("completed")
+    assert completed["result"]["score"]["raw"] == 100
+    assert completed["object"]["id"].endswith("/xapi/rehearsals/foundation")
+
+
+def test_trusts_that_do_not_send_write_no_statements(app, login_as, world, lrs, sending):
+    _finish_module(app, login_as, world)
+    assert _outbox(app) == []
+    # Trust A sends; trust B's people still write nothing.
+    sending(lrs)
+    client = login_as("b1_staff") if "b1_staff" in world.users else None
+    assert client is not None
+    from tests.web.test_learning import _start
+
+    assert _start(client).status_code == 302
+    assert _outbox(app) == []

@@ -1,0 +1,224 @@
+"""Posting the outbox to each trust's LRS: batches, retries with back-off, parking refusals.
+
+Run by `flask xapi send` (once, from cron, or `--loop` as a long-running process); never
+in a learner's request, so a slow or absent LRS costs a learner nothing. A statement goes
+back to the LRS until it answers: an LRS that is down only delays the backlog (tries and
+the next try time grow); a statement the LRS refuses (a 4xx for that statement alone) is
+parked with the LRS's answer and not tried again. Ids are deterministic, so a batch that
+reached the LRS but whose answer was lost is sent again without making duplicates (the LRS
+keeps one statement per id).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from training_app.auth.models import User
+from training_app.extensions import db
+from training_app.mfa.sealing import unseal
+from training_app.models_common import utcnow
+from training_app.xapi import statements as st
+from training_app.xapi.models import PARKED, PENDING, SENT, LrsSettings, OutboxStatement
+from training_app.xapi.validate import problems
+
+BATCH = 50
+TIMEOUT_SECONDS = 10.0
+BACKOFF_FIRST_SECONDS = 30
+BACKOFF_MOST_SECONDS = 3600
+
+
+class LrsUnavailable(Exception):
+    """The LRS did not answer, or answered with a server error: try again later."""
+
+
+@dataclass
+class Outcome:
+    """What one pass did, per trust added up."""
+
+    sent: int = 0
+    parked: int = 0
+    deferred: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def backoff(tries: int) -> timedelta:
+    """How long to wait before the next try after `tries` failed ones (doubling, capped)."""
+    first = current_app.config.get("XAPI_BACKOFF_FIRST_SECONDS", BACKOFF_FIRST_SECONDS)
+    return timedelta(seconds=min(first * 2 ** max(tries - 1, 0), BACKOFF_MOST_SECONDS))
+
+
+def _post(settings: LrsSettings, body: list[dict[str, Any]]) -> tuple[int, str]:
+    """POST statements; (status, body) for an answer, LrsUnavailable for none or a 5xx."""
+    secret = unseal(settings.secret_sealed, str(current_app.config["SECRET_KEY"])) or ""
+    token = base64.b64encode(f"{settings.key}:{secret}".encode()).decode()
+    request = urllib.request.Request(  # noqa: S310 - the endpoint is an admin's http(s) URL
+        settings.endpoint.rstrip("/") + "/statements",
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={
+            "Authorization": f"Basic {token}",
+            "Content-Type": "application/json",
+            "X-Experience-API-Version": st.VERSION,
+        },
+    )
+    timeout = current_app.config.get("XAPI_TIMEOUT_SECONDS", TIMEOUT_SECONDS)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return response.status, response.read().decode(errors="replace")
+    except urllib.error.HTTPError as refused:
+        text = refused.read().decode(errors="replace")[:2000]
+        if refused.code >= 500 or refused.code in (401, 403, 429):
+            # The LRS is unwell or our credentials are: not this statement's fault.
+            raise LrsUnavailable(f"HTTP {refused.code}: {text}") from refused
+        return refused.code, text
+    except (OSError, ValueError) as down:
+        raise LrsUnavailable(str(down)) from down
+
+
+def _with_actors(settings: LrsSettings, rows: list[OutboxStatement]) -> list[dict[str, Any]]:
+    emails = dict(
+        db.session.execute(
+            select(User.id, User.email).where(User.id.in_({r.user_id for r in rows}))
+        ).all()
+    )
+    home = current_app.config.get("EXTERNAL_URL") or "https://training.invalid"
+    return [
+        {
+            **row.statement,
+            "actor": st.actor(
+                row.user_id, emails.get(row.user_id, ""), settings.actor_format, home
+            ),
+        }
+        for row in rows
+    ]
+
+
+def _park(row: OutboxStatement, error: str) -> None:
+    row.status = PARKED
+    row.tries += 1
+    row.last_error = error[:2000]
+
+
+def _send_batch(settings: LrsSettings, rows: list[OutboxStatement], outcome: Outcome) -> None:
+    made = _with_actors(settings, rows)
+    ready: list[tuple[OutboxStatement, dict[str, Any]]] = []
+    for row, statement in zip(rows, made, strict=True):
+        wrong = problems(statement)
+        if wrong:
+            _park(row, "not valid xAPI: " + "; ".join(wrong))
+            outcome.parked += 1
+        else:
+            ready.append((row, statement))
+    if not ready:
+        return
+    code, text = _post(settings, [s for _, s in ready])
+    now = utcnow()
+    if 200 <= code < 300:
+        for row, _ in ready:
+            row.status, row.sent_at, row.last_error = SENT, now, None
+            row.tries += 1
+        outcome.sent += len(ready)
+        return
+    if len(ready) == 1:
+        _park(ready[0][0], f"HTTP {code}: {text}")
+        outcome.parked += 1
+        return
+    # The LRS refused the batch: one at a time finds the statement it refuses.
+    for row, _ in ready:
+        _send_batch(settings, [row], outcome)
+
+
+def send_due(*, batch: int = BATCH) -> Outcome:
+    """One pass: every enabled trust's due statements, in batches, until none are due."""
+    outcome = Outcome()
+    for settings in db.session.scalars(select(LrsSettings).where(LrsSettings.enabled.is_(True))):
+        while True:
+            rows = list(
+                db.session.scalars(
+                    select(OutboxStatement)
+                    .where(
+                        OutboxStatement.trust_id == settings.trust_id,
+                        OutboxStatement.status == PENDING,
+                        OutboxStatement.next_try_at <= utcnow(),
+                    )
+                    .order_by(OutboxStatement.id)
+                    .limit(batch)
+                )
+            )
+            if not rows:
+                break
+            try:
+                _send_batch(settings, rows, outcome)
+            except LrsUnavailable as down:
+                db.session.rollback()  # parks made before the failure wait for the next pass
+                _defer(settings.trust_id, [r.id for r in rows], str(down))
+                outcome.deferred += len(rows)
+                outcome.errors.append(f"trust {settings.trust_id}: {down}")
+                break
+            db.session.commit()
+    return outcome
+
+
+def _defer(trust_id: int, ids: list[int], error: str) -> None:
+    now = utcnow()
+    for row in db.session.scalars(select(OutboxStatement).where(OutboxStatement.id.in_(ids))):
+        row.tries += 1
+        row.next_try_at = now + backoff(row.tries)
+        row.last_error = error[:2000]
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """One trust's outbox in numbers."""
+
+    trust_id: int
+    pending: int
+    parked: int
+    sent: int
+    oldest_pending: Any
+    last_error: str | None
+
+
+def backlog() -> list[Backlog]:
+    """Every trust with statements: how many wait, are parked and were sent."""
+    counts: dict[int, dict[str, int]] = {}
+    oldest: dict[int, Any] = {}
+    for trust_id, status, count, first in db.session.execute(
+        select(
+            OutboxStatement.trust_id,
+            OutboxStatement.status,
+            func.count(),
+            func.min(OutboxStatement.created_at),
+        ).group_by(OutboxStatement.trust_id, OutboxStatement.status)
+    ):
+        counts.setdefault(trust_id, {})[status] = count
+        if status == PENDING:
+            oldest[trust_id] = first
+    errors = dict(
+        db.session.execute(
+            select(OutboxStatement.trust_id, func.max(OutboxStatement.last_error))
+            .where(OutboxStatement.status != SENT, OutboxStatement.last_error.is_not(None))
+            .group_by(OutboxStatement.trust_id)
+        ).all()
+    )
+    return [
+        Backlog(
+            trust_id,
+            c.get(PENDING, 0),
+            c.get(PARKED, 0),
+            c.get(SENT, 0),
+            oldest.get(trust_id),
+            errors.get(trust_id),
+        )
+        for trust_id, c in sorted(counts.items())
+    ]
