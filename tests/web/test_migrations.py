@@ -162,6 +162,8 @@ def _value(table: sa.Table, column: sa.Column, i: int, inserted: Inserted) -> ob
         return BASE_TIME + timedelta(days=i, hours=i)
     if isinstance(kind, sa.Date):
         return date(2026, 9, 1) + timedelta(days=i)
+    if isinstance(kind, sa.LargeBinary):
+        return bytes([i]) + b"\x89PNG"
     if isinstance(kind, sa.JSON):
         return {"row": i, "items": [i, f"é{i}"]}
     if isinstance(kind, sa.String | sa.Text):
