@@ -12,7 +12,7 @@ from flask.testing import FlaskCliRunner
 
 from tests.content.conftest import INDEX, REPO, Build, front_matter, only, quiz
 from training_app.content import Library, check, evaluate, follow_path, load_library, score
-from training_app.content.check import PROTOCOLS
+from training_app.content.check import COVERAGE_PROTOCOLS as PROTOCOLS
 from training_app.content.cli import content
 from training_app.content.coverage import (
     FIELD_SOURCES,
@@ -27,7 +27,9 @@ from training_app.content.coverage import (
 from training_app.rules import (
     ACTION_IDS,
     DEFAULT_PROTOCOL,
+    EDITION_TRIGGERS,
     FACT_FIELDS,
+    PROTOCOL_TRIGGERS,
     PUPIL_FIELDS,
     TRIGGER_RULES,
     TRIGGERS,
@@ -84,6 +86,18 @@ def full_quiz() -> dict[str, Any]:
                 "prompt": "Which criteria apply?",
                 "choices": [
                     {"id": "all", "label": "All of them", "value": list(TRIGGERS)},
+                    # The same facts under the 2024 edition and the under-13 option (the
+                    # checker asks for a right answer under every school protocol).
+                    *(
+                        {
+                            "id": f"{edition}-{under_13}",
+                            "label": f"{edition}, {under_13}",
+                            "value": [*EDITION_TRIGGERS[edition], *extra],
+                        }
+                        for edition in EDITION_TRIGGERS
+                        for under_13, extra in (("", ()), ("always", PROTOCOL_TRIGGERS))
+                        if (edition, under_13) != (DEFAULT_PROTOCOL.edition, "")
+                    ),
                     {"id": "none", "label": "None of them", "value": []},
                 ],
                 "next": "steps",

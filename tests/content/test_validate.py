@@ -200,7 +200,7 @@ def test_device_question_is_checked_under_both_device_protocols(build: Build) ->
 def test_select_many_needs_every_answer_of_the_engine_on_offer(build: Build) -> None:
     data = quiz()
     data["nodes"]["refer"].update(
-        facts={"pupils": [{"age": 12}], "adult_involved": True, "coercion_or_blackmail": True},
+        facts={"pupils": [{"age": 14}], "adult_involved": True, "coercion_or_blackmail": True},
         ask="triggers",
         select="many",
         choices=[

@@ -17,33 +17,47 @@ from training_app.content.tokens import TOKEN_NAMES
 from training_app.rules import (
     ACTION_IDS,
     AGENCIES,
+    ALL_TRIGGERS,
     CLASSIFICATIONS,
     DEFAULT_PROTOCOL,
     NEXT_STEP_IDS,
-    TRIGGERS,
     LocalProtocol,
     decide,
     is_valid_citation,
 )
 from training_app.rules.protocol import (
     DEVICE_POWER_CHOICES,
+    EDITION_CHOICES,
     POLICE_THRESHOLD_CHOICES,
+    UNDER_13_REFERRAL_CHOICES,
     VIEWING_RULE_CHOICES,
 )
 
-# Every school protocol a learner might be under. The device-power actions and the police
-# threshold change the answer key, so a question must work (one right answer, not all right)
-# for every school, not just the default one.
+# Every school protocol a learner might be under. The device-power actions, the police
+# threshold, the guidance edition and the under-13 option change the answer key, so a
+# question must work (one right answer, not all right) for every school, not just the
+# default one.
 _PROTOCOL_CHOICES = {
     "device_power": DEVICE_POWER_CHOICES,
     "viewing_rule": VIEWING_RULE_CHOICES,
     "police_threshold": POLICE_THRESHOLD_CHOICES,
+    "edition": EDITION_CHOICES,
+    "under_13_referral": UNDER_13_REFERRAL_CHOICES,
 }
 PROTOCOLS: tuple[LocalProtocol, ...] = tuple(
     LocalProtocol(**dict(zip(_PROTOCOL_CHOICES, values, strict=True)))
     for values in product(*_PROTOCOL_CHOICES.values())
 )
-_SET_VOCABULARY = {"triggers": TRIGGERS, "agencies": AGENCIES, "next_steps": NEXT_STEP_IDS}
+# Coverage ("is every rule taught and tested?") is measured under the default edition and
+# under-13 option: the group policy's own criteria (vulnerable pupil, malicious sharing) are
+# not criteria under the 2024 advice, so a question cannot test them there.
+COVERAGE_PROTOCOLS: tuple[LocalProtocol, ...] = tuple(
+    p
+    for p in PROTOCOLS
+    if p.edition == DEFAULT_PROTOCOL.edition
+    and p.under_13_referral == DEFAULT_PROTOCOL.under_13_referral
+)
+_SET_VOCABULARY = {"triggers": ALL_TRIGGERS, "agencies": AGENCIES, "next_steps": NEXT_STEP_IDS}
 _CITE_HINT = "cite as in the guidance README, e.g. UKCCIS-2016 §3.3 or APPX8 Step 3"
 
 

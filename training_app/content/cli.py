@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from training_app.config import PROJECT_ROOT
-from training_app.content.check import PROTOCOLS, check
+from training_app.content.check import COVERAGE_PROTOCOLS, check
 from training_app.content.coverage import coverage, format_table
 from training_app.content.guidance import quote_found
 from training_app.content.loader import load_library
@@ -83,7 +83,7 @@ def coverage_command(output: str) -> None:
     """Show which modules teach, and which quiz nodes test, each trigger, action, field and
     UKCCIS-2016 section; exit 1 if a trigger or action is untaught or untested."""
     library = _library()
-    report = coverage(library, PROTOCOLS)
+    report = coverage(library, COVERAGE_PROTOCOLS)
     if output == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
