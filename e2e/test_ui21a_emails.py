@@ -4,22 +4,21 @@ record read-only; a cut-off link says so. Every page passes axe at 1366 px and a
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import time
 from collections.abc import Callable, Iterator
 from email.message import Message
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import BrowserContext, Page, expect
 
 from e2e.conftest import Auditor, own_server
+from tests.screens import screens_dir
 from tests.web.test_mail import Inbox
 
-SCREENS = Path(os.environ.get("UI21A_SCREENS", "/work/briefs/screens/ui21a"))
+SCREENS = screens_dir("ui21a")
 CSV = (
     "Name,Email,Role,Staff group,Start date\n"
     "Vic Veteran,vic.veteran@northfield.demo,Staff,Teaching,01/09/2019\n"
@@ -67,8 +66,7 @@ def check(page: Page, audit: Auditor) -> Callable[..., None]:
             # Nothing on our screens may need sideways scrolling on a phone.
             scroll = on.evaluate("document.documentElement.scrollWidth")
             assert scroll <= width, f"{on.url} is {scroll} px wide at {width} px"
-            if name:
-                SCREENS.mkdir(parents=True, exist_ok=True)
+            if name and SCREENS is not None:
                 on.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
         on.set_viewport_size({"width": 1366, "height": 768})
 

@@ -8,23 +8,33 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
+from e2e.conftest import own_server
 from e2e.player import LIBRARY, answer_to_the_end, read_pages
+from tests.screens import screens_dir
 
 LAPTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 375, "height": 812}
-SCREENS = Path("/work/briefs/screens/ui21b")
+SCREENS = screens_dir("ui21b")
 MODULE_ID = "first-responder"
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server of its own: the staff member must start the module fresh, whatever else ran."""
+    with own_server(tmp_path_factory, "certificates") as url:
+        yield url
 
 
 def shoot(page: Page, name: str, *, full_page: bool = True) -> None:
     """Save a screenshot (outside git) for the report."""
-    if SCREENS.parent.exists():
-        SCREENS.mkdir(exist_ok=True)
+    if SCREENS is not None:
         page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=full_page)
 
 

@@ -8,10 +8,10 @@ T hides the counts, arrow keys move on), and the class screen never shows citati
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from tests.screens import screens_dir
 from training_app.config import PROJECT_ROOT
 from training_app.content.loader import load_library
 from training_app.lessons.plan import lesson_steps
@@ -20,14 +20,13 @@ LESSON_ID = "pshe-11-14"
 LAPTOP = {"width": 1366, "height": 768}
 PROJECTOR = {"width": 1920, "height": 1080}
 PHONE = {"width": 375, "height": 812}
-SCREENS = Path("/work/briefs/screens/ui21b")
+SCREENS = screens_dir("ui21b")
 CITATION = re.compile(r"UKC?CIS-20\d\d|NCA-SEXTORTION|CHILDLINE-REPORT|§")
 
 
 def shoot(page: Page, name: str) -> None:
     """Save a screenshot of the screen as the class sees it (outside git)."""
-    if SCREENS.parent.exists():
-        SCREENS.mkdir(exist_ok=True)
+    if SCREENS is not None:
         page.screenshot(path=str(SCREENS / f"{name}.png"))
 
 

@@ -8,24 +8,23 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
 from e2e.test_rehearsal import _case, _next, _rehearse, _start
+from tests.screens import screens_dir
 from training_app.rehearsal.generator import generate
 
 LAPTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 375, "height": 812}
-SCREENS = Path("/work/briefs/screens/ui21b")
+SCREENS = screens_dir("ui21b")
 SEED = next(s for s in range(500) if generate(s, "foundation").triggers == ("adult_involved",))
 
 
 def shoot(page: Page, name: str) -> None:
     """Save a screenshot (outside git) for the report."""
-    if SCREENS.parent.exists():
-        SCREENS.mkdir(exist_ok=True)
+    if SCREENS is not None:
         page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
 
 

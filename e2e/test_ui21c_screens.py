@@ -1,20 +1,19 @@
 """Issue 21 (ui21c): readable guidance and feedback, the dashboard's grid and charts, previews.
 
-Every page visited passes axe at 1366 px and at 375 px wide; screenshots of the new screens go
-to SCREENS (outside git) for the lead to look at.
+Every page visited passes axe at 1366 px and at 375 px wide; screenshots of the new screens are
+kept when TEST_SCREENSHOTS names a folder (tests/screens.py).
 """
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
 from e2e.player import LIBRARY, answer, read_pages
+from tests.screens import screens_dir
 
-SCREENS = Path(os.environ.get("UI21C_SCREENS", "/work/briefs/screens/ui21c"))
+SCREENS = screens_dir("ui21c")
 WIDE = {"width": 1366, "height": 768}
 PHONE = {"width": 375, "height": 812}
 
@@ -34,14 +33,14 @@ class BothWidths:
 
 def _both_widths(page: Page, audit, name: str) -> None:
     """Audit the page at 1366 px and 375 px, check nothing scrolls sideways, save both."""
-    SCREENS.mkdir(parents=True, exist_ok=True)
     check = getattr(audit, "audit", audit)  # one axe run a width, not two
     for label, size in (("1366", WIDE), ("375", PHONE)):
         page.set_viewport_size(size)
         check(page)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{page.url} scrolls sideways at {label} px by {overflow} px"
-        page.screenshot(path=str(SCREENS / f"{name}-{label}.png"), full_page=True)
+        if SCREENS is not None:
+            page.screenshot(path=str(SCREENS / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size(WIDE)
 
 

@@ -12,7 +12,6 @@ import io
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -21,6 +20,7 @@ from werkzeug.test import EnvironBuilder
 
 from tests.compliance.support import add_completion
 from tests.conftest import csrf_from
+from tests.screens import screens_dir
 from training_app.audit.models import AuditEvent
 from training_app.compliance.logos import MAX_BYTES, SchoolLogo, check_logo
 from training_app.config import PROJECT_ROOT
@@ -30,7 +30,7 @@ from training_app.learning.models import Attempt, Completion
 from training_app.rules import DEFAULT_PROTOCOL
 from training_app.rules.protocol import protocol_to_dict
 
-SCREENS = Path("/work/briefs/screens/ui21b")
+SCREENS = screens_dir("ui21b")
 POPPLER = shutil.which("pdftoppm") and shutil.which("pdftotext")
 needs_poppler = pytest.mark.skipif(
     not POPPLER,
@@ -131,8 +131,7 @@ def test_certificate_pdf_renders_landscape_with_every_field(app, login_as, world
         assert len(red) > 200
         bottom_right = rgb.crop((width * 3 // 4, height * 2 // 3, width, height))
         assert sum(1 for p in bottom_right.get_flattened_data() if p == (0, 0, 0)) > 200
-    if SCREENS.parent.exists():
-        SCREENS.mkdir(exist_ok=True)
+    if SCREENS is not None:
         subprocess.run(
             [
                 "pdftoppm",

@@ -169,13 +169,11 @@
     if (button && !button.hidden) { event.preventDefault(); button.click(); }
   });
 
-  // "Hide the counts": remembered for this tab, so the next poll or step keeps it.
-  var TALLY_KEY = "lesson-tally-hidden";
-  function tallyHidden() {
-    try { return window.sessionStorage.getItem(TALLY_KEY) === "1"; } catch (e) { return false; }
-  }
+  // "Hide the counts": kept while this page is open, so a poll that redraws the step keeps it.
+  // Not in browser storage (docs/security.md, 8.2.2): a new step shows the counts again.
+  var countsHidden = false;
   function showTallyState() {
-    var hidden = tallyHidden();
+    var hidden = countsHidden;
     root.classList.toggle("tally-hidden", hidden);
     var button = document.querySelector("button[data-tally-toggle]");
     if (button) {
@@ -217,7 +215,7 @@
   document.addEventListener("click", function (event) {
     var toggle = event.target.closest ? event.target.closest("button[data-tally-toggle]") : null;
     if (toggle) {
-      try { window.sessionStorage.setItem(TALLY_KEY, tallyHidden() ? "0" : "1"); } catch (e) {}
+      countsHidden = !countsHidden;
       showTallyState();
       return;
     }
