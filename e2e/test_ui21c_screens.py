@@ -7,15 +7,25 @@ kept when TEST_SCREENSHOTS names a folder (tests/screens.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+import pytest
 from playwright.sync_api import Page, expect
 
+from e2e.conftest import own_server
 from e2e.player import LIBRARY, answer, read_pages
 from tests.screens import screens_dir
 
 SCREENS = screens_dir("ui21c")
 WIDE = {"width": 1366, "height": 768}
 PHONE = {"width": 375, "height": 812}
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server of its own: these journeys start modules fresh, whatever else ran first."""
+    with own_server(tmp_path_factory, "screens") as url:
+        yield url
 
 
 class BothWidths:

@@ -38,6 +38,9 @@ def sending(app: Flask, world: World) -> Callable[[Lrs], None]:
     """Point trust A at an LRS and turn sending on (as the settings page does)."""
 
     def point_at(server: Lrs, actor_format: str = "mbox_sha1sum") -> None:
+        # A freshly started Ralph can take many seconds over its first request on a loaded CI
+        # machine; a client timeout there would leave statements the LRS did store unmarked.
+        app.config["XAPI_TIMEOUT_SECONDS"] = 60.0
         with app.app_context():
             db.session.add(
                 LrsSettings(

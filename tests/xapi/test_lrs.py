@@ -62,7 +62,9 @@ def test_a_finished_module_reaches_the_lrs_by_verb(app, login_as, world, lrs, se
     [completed] = lrs.statements("completed")
     assert completed["object"]["id"].endswith(f"/xapi/modules/{MODULE}")
     assert {s["actor"]["mbox_sha1sum"] for s in lrs.statements()} == {sha1}
-    assert all(r.status == SENT for r in _outbox(app))
+    assert all(r.status == SENT for r in _outbox(app)), [
+        (r.verb, r.status, r.tries, r.last_error) for r in _outbox(app) if r.status != SENT
+    ]
     # Another pass sends nothing more.
     assert "sent 0" in _send(app)
     assert len(lrs.statements()) == len(_outbox(app))
