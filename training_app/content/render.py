@@ -81,9 +81,6 @@ def _render_citation(
     self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
 ) -> str:
     citation = tokens[idx].meta["citation"]
-    if env.get("plain_citations"):
-        # Pupils cannot open the staff guidance pages: name the source without a link.
-        return f'<cite class="citation">{escapeHtml(citation)}</cite>'
     url = env.get("guidance_url", default_guidance_url)(citation)
     return f'<a class="citation" href="{escapeHtml(url)}">{escapeHtml(citation)}</a>'
 
@@ -135,11 +132,10 @@ def render_markdown(
     *,
     protocol: Any = None,
     guidance_url: GuidanceUrl | None = None,
-    plain_citations: bool = False,
     hide_citations: bool = False,
 ) -> str:
     """Render content Markdown to safe HTML for this school's protocol."""
-    env: dict[str, Any] = {"protocol": protocol, "plain_citations": plain_citations}
+    env: dict[str, Any] = {"protocol": protocol}
     if guidance_url is not None:
         env["guidance_url"] = guidance_url
     if hide_citations:
