@@ -67,6 +67,12 @@ def may_act_on(actor: Person, person: Person) -> bool:
     return RANKS.get(actor.role, -1) >= RANKS.get(person.role, len(RANKS))
 
 
+def can_change_records_of(actor: Person, person: Person) -> bool:
+    """Adding to, voiding or exempting a person's training record needs the right to run
+    their school and at least their rank: a school admin cannot rewrite their trust admin's."""
+    return can_manage_school(actor, person.school) and may_act_on(actor, person)
+
+
 def can_confirm_own_entry(actor: Person, person: Person) -> bool:
     """Someone else who runs the person's school (an admin, or its DSL) confirms what a
     person recorded about their own training: nobody certifies or exempts themselves."""

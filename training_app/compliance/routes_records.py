@@ -21,10 +21,12 @@ from sqlalchemy import select
 from training_app.admin.forms import ConfirmForm
 from training_app.auth.models import User
 from training_app.auth.permissions import (
+    can_change_records_of,
     can_confirm_own_entry,
     can_manage_school,
     can_view_person,
     can_view_reports,
+    may_act_on,
 )
 from training_app.compliance import certificates, confirmations, reports, services
 from training_app.compliance.forms import ExemptionForm, ExternalTrainingForm, ReasonForm
@@ -46,7 +48,7 @@ def _person(user_id: int, *, manage: bool = False) -> User:
     person = db.get_or_404(User, user_id)
     if not (can_view_person(current_user, person) or (not manage and _may_read(person))):
         abort(403)
-    if manage and not can_manage_school(current_user, person.school):
+    if manage and not can_change_records_of(current_user, person):
         abort(403)
     return person
 
@@ -115,7 +117,9 @@ def person(user_id: int) -> ResponseReturnValue:
         names=names,
         titles=reports.library_titles(),
         module_title=module_title,
-        can_manage=can_manage_school(current_user, person.school),
+        can_manage=can_change_records_of(current_user, person),
+        outranked=can_manage_school(current_user, person.school)
+        and not may_act_on(current_user, person),
         is_self=person.id == current_user.id,
     )
 
@@ -176,7 +180,7 @@ def exempt(user_id: int) -> ResponseReturnValue:
 def void(record_id: int) -> ResponseReturnValue:
     """Void a record with a reason: a new record cancels it; the original is kept."""
     record, person = _record(record_id, read_only=True)
-    if not can_manage_school(current_user, person.school):
+    if not can_change_records_of(current_user, person):
         abort(403)
     form = ReasonForm()
     voided = services.voiding_record(record.id)
@@ -211,7 +215,7 @@ def revoke(exemption_id: int) -> ResponseReturnValue:
     person = db.session.get_one(User, exemption.user_id)
     if exemption.revokes_id is not None or not can_view_person(current_user, person):
         abort(404)
-    if not can_manage_school(current_user, person.school):
+    if not can_change_records_of(current_user, person):
         abort(403)
     form = ReasonForm()
     ended = services.revocation_of(exemption.id)
