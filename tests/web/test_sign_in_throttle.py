@@ -139,3 +139,18 @@ def test_every_post_route_refuses_json(app, login_as, world, body):
             path, data=body, content_type="application/json", headers={"X-CSRFToken": token}
         )
         assert response.status_code == 400, path
+
+
+def test_one_address_signs_a_whole_staff_in_but_not_a_guesser(app, make_user):
+    # The per-address limit, made small: successes from one school address never use it up,
+    # wrong passwords (across different accounts) do.
+    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "3 per minute"
+    client = app.test_client()
+    for n in range(5):
+        person = make_user(email=f"teacher{n}@a.example")
+        assert _post(client, person.email, PASSWORD, csrf_from(client, "/sign-in")) == 302
+        _sign_out(client)
+    for n in range(3):
+        token = csrf_from(client, "/sign-in")
+        assert _post(client, f"teacher{n}@a.example", "wrong password", token) == 200
+    assert _post(client, "teacher4@a.example", PASSWORD, csrf_from(client, "/sign-in")) == 429
