@@ -105,3 +105,4 @@ def test_help_list_sources_are_real_citations_and_in_the_notes(app, login_as):
     page = join(app, code).get(f"/j/{code}").get_data(as_text=True)
     assert "Report Remove" in page and "nobody at school needs to see the picture" in page
     assert "it is never your fault" in page and "don't pay" in page
+    assert 'in danger right now</strong>, call <a href="tel:999">999</a>' in page

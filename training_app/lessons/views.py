@@ -73,6 +73,7 @@ def step_context(session: LessonSession) -> dict[str, Any]:
 # Where the help list on every pupil page and the class screen comes from (lessons/_help_list.html):
 # shown in the teacher's notes, never beside the list itself.
 HELP_SOURCES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("999 for anyone in danger right now", ("APPX8 Step 1", "UKCCIS-2016 §9.2 (Annex B)")),
     (
         "Talking to an adult you trust, without showing a picture, and not being in trouble "
         "for asking",
