@@ -241,3 +241,9 @@ def test_a_transparent_logo_stays_transparent_and_loses_its_metadata():
     Image.new("RGB", (40, 40), LOGO_RED).save(photo, format="JPEG", exif=exif)
     stored_png = check_logo(photo.getvalue()).png
     assert b"taken at home" not in stored_png and stored_png.startswith(b"\x89PNG")
+
+
+def test_a_school_admin_finds_the_logo_page_from_their_home(login_as, world):
+    home = login_as("school_admin").get("/").get_data(as_text=True)
+    assert f'href="/schools/{world.a1.id}/certificate-logo"' in home
+    assert "certificate-logo" not in login_as("staff").get("/").get_data(as_text=True)
