@@ -24,7 +24,7 @@ from training_app.compliance.logos import school_logo
 from training_app.compliance.policy import module_title
 from training_app.compliance.reports import library_titles
 from training_app.compliance.status import uk_date, uk_today
-from training_app.editions.labels import edition_label
+from training_app.editions import edition_label
 from training_app.extensions import db
 from training_app.learning.catalogue import library
 from training_app.learning.models import SOURCE_VOID, Attempt, Completion

@@ -32,7 +32,7 @@ from training_app.compliance.protocol_notes import CONTACT_NOTE, QUESTIONS
 from training_app.compliance.reports import library_titles
 from training_app.compliance.routes import bp
 from training_app.compliance.status import uk_today
-from training_app.editions.school import forget_school_edition
+from training_app.editions import forget_school_edition
 from training_app.extensions import client_address, db
 from training_app.learning.catalogue import staff_modules
 from training_app.rules.facts import FactsError

@@ -18,7 +18,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from training_app.admin.forms import ConfirmForm
+from training_app.admin import ConfirmForm
 from training_app.auth.models import User
 from training_app.auth.permissions import (
     can_confirm_own_entry,
