@@ -23,10 +23,11 @@ class Import:
     line: int
     in_function: str | None
     type_checking: bool
+    file: str
 
     def where(self) -> str:
-        """`module:line`, for messages."""
-        return f"{self.importer}:{self.line}"
+        """`training_app/path/to/file.py:line`, for messages."""
+        return f"{self.file}:{self.line}"
 
 
 def module_name(path: Path) -> str:
@@ -52,6 +53,8 @@ def _is_type_checking(node: ast.If) -> bool:
 def imports_of(module: str, source: str, modules: Mapping[str, str]) -> Iterator[Import]:
     """The training_app imports in one module's source, with where each sits."""
     package = module if is_package(module, modules) else module.rpartition(".")[0]
+    path = module.replace(".", "/")
+    file = f"{path}/__init__.py" if package == module else f"{path}.py"
 
     def walk(node: ast.AST, function: str | None, typing: bool) -> Iterator[Import]:
         for child in ast.iter_child_nodes(node):
@@ -65,7 +68,7 @@ def imports_of(module: str, source: str, modules: Mapping[str, str]) -> Iterator
             elif isinstance(child, ast.Import):
                 for alias in child.names:
                     if alias.name.split(".")[0] == "training_app":
-                        yield Import(module, alias.name, (), child.lineno, function, typing)
+                        yield Import(module, alias.name, (), child.lineno, function, typing, file)
             elif isinstance(child, ast.ImportFrom):
                 base = child.module or ""
                 if child.level:
@@ -77,10 +80,10 @@ def imports_of(module: str, source: str, modules: Mapping[str, str]) -> Iterator
                 # `from package import submodule` imports the submodule.
                 submodules = [n for n in names if f"{base}.{n}" in modules]
                 for name in submodules:
-                    yield Import(module, f"{base}.{name}", (), child.lineno, function, typing)
+                    yield Import(module, f"{base}.{name}", (), child.lineno, function, typing, file)
                 others = tuple(n for n in names if n not in submodules)
                 if others:
-                    yield Import(module, base, others, child.lineno, function, typing)
+                    yield Import(module, base, others, child.lineno, function, typing, file)
             else:
                 yield from walk(child, function, typing)
 
