@@ -61,10 +61,8 @@ def imports_of(module: str, source: str, modules: Mapping[str, str]) -> Iterator
             if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
                 yield from walk(child, child.name, typing)
             elif isinstance(child, ast.If) and _is_type_checking(child):
-                for inner in child.body:
-                    yield from walk(ast.Module(body=[inner], type_ignores=[]), function, True)
-                for inner in child.orelse:
-                    yield from walk(ast.Module(body=[inner], type_ignores=[]), function, typing)
+                yield from walk(ast.Module(body=child.body, type_ignores=[]), function, True)
+                yield from walk(ast.Module(body=child.orelse, type_ignores=[]), function, typing)
             elif isinstance(child, ast.Import):
                 for alias in child.names:
                     if alias.name.split(".")[0] == "training_app":
