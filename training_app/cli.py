@@ -79,7 +79,7 @@ def create_admin(
 def init_app(app: Flask) -> None:
     """Register every CLI group on the app."""
     from training_app.compliance.cli import compliance_cli, import_users
-    from training_app.content.cli import content as content_cli
+    from training_app.content_cli import content as content_cli
     from training_app.demo.checks import register as register_demo_check
     from training_app.demo.cli import demo_cli
     from training_app.mfa.cli import reset_two_factor_command

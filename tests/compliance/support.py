@@ -12,8 +12,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 
-from training_app.compliance.models import PolicyVersion
 from training_app.compliance.policy import TrainingPolicy, policy_to_dict
+from training_app.compliance.policy_versions import PolicyVersion
 from training_app.extensions import db
 from training_app.learning.models import Completion
 

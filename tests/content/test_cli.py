@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from tests.content.conftest import INDEX, REPO, front_matter, quiz
-from training_app.content.cli import content
+from training_app.content_cli import content
 
 
 def runner(scenarios: Path, quizzes: Path) -> FlaskCliRunner:

@@ -13,7 +13,6 @@ from flask.testing import FlaskCliRunner
 from tests.content.conftest import INDEX, REPO, Build, front_matter, only, quiz
 from training_app.content import Library, check, evaluate, follow_path, load_library, score
 from training_app.content.check import COVERAGE_PROTOCOLS as PROTOCOLS
-from training_app.content.cli import content
 from training_app.content.coverage import (
     FIELD_SOURCES,
     STEP_SOURCES,
@@ -24,6 +23,7 @@ from training_app.content.coverage import (
     taught_ids,
     ukccis_sections,
 )
+from training_app.content_cli import content
 from training_app.rules import (
     ACTION_IDS,
     DEFAULT_PROTOCOL,

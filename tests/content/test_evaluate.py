@@ -249,7 +249,7 @@ def test_a_judged_answer_is_remembered_for_that_node_only(quiz_: Quiz) -> None:
     assert evaluate(node, ["flight"], POWER_OFF).correct is False
     twin = dataclasses.replace(node)
     stale = dataclasses.replace(first, correct=False)
-    evaluate_module._JUDGED.put((id(twin), ("flight",), DEFAULT_PROTOCOL), (node, stale))
+    evaluate_module._JUDGED[(id(twin), ("flight",), DEFAULT_PROTOCOL)] = (node, stale)
     assert evaluate(twin, ["flight"]).correct is True
     with pytest.raises(AnswerError):
         evaluate(node, ["no-such-choice"])

@@ -13,8 +13,8 @@ from flask import Flask
 
 from tests.content.conftest import INDEX, REPO, Build, front_matter, only, quiz
 from training_app.content import Library, Problem, check, load_library
-from training_app.content.cli import content
 from training_app.content.quotes import find_quotes
+from training_app.content_cli import content
 from training_app.rules import normalise_text
 
 CHILD = (

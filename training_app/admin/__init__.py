@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from flask import Flask
 
+from training_app.admin.forms import ConfirmForm
+from training_app.auth.models import ROLES, STAFF_GROUPS
+from training_app.navigation import add_nav_item
+
+# What other features may use (tests/test_architecture.py).
+__all__ = ["ConfirmForm"]
+
 
 def init_app(app: Flask) -> None:
     """Register the admin blueprint."""
     from training_app.admin.routes import bp
-    from training_app.auth.models import ROLES, STAFF_GROUPS
-    from training_app.navigation import add_nav_item
 
     app.register_blueprint(bp)
     admins = {"school_admin", "trust_admin"}

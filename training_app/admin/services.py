@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, or_, select
 
 from training_app.admin.models import School
-from training_app.audit.services import record_event
+from training_app.audit.services import person_snapshot, record_event
 from training_app.auth.models import ROLES, User
 from training_app.auth.permissions import may_act_on
 from training_app.auth.services import normalise_email, revoke_all_sessions
@@ -95,18 +95,6 @@ def people_page(
 
 class DuplicateEmail(ValueError):
     """The email address already belongs to someone."""
-
-
-def person_snapshot(person: User) -> dict[str, object]:
-    """How a person's record looks in the audit trail (before and after a change)."""
-    return {
-        "name": person.name,
-        "email": person.email,
-        "role": person.role,
-        "staff_group": person.staff_group,
-        "active": person.active,
-        "start_date": person.start_date.isoformat() if person.start_date else None,
-    }
 
 
 def add_person(

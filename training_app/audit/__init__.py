@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
+from training_app.navigation import add_nav_item
+
 
 def init_app(app: Flask) -> None:
     """Register the audit blueprint."""
     from training_app.audit.routes import bp
-    from training_app.navigation import add_nav_item
 
     app.register_blueprint(bp)
     add_nav_item(

@@ -44,6 +44,18 @@ def record_event(
     return event
 
 
+def person_snapshot(person: User) -> dict[str, object]:
+    """How a person's record looks in the audit trail (before and after a change)."""
+    return {
+        "name": person.name,
+        "email": person.email,
+        "role": person.role,
+        "staff_group": person.staff_group,
+        "active": person.active,
+        "start_date": person.start_date.isoformat() if person.start_date else None,
+    }
+
+
 CATEGORIES: dict[str, str] = {
     "auth.": "Sign-ins and passwords",
     "admin.": "People added, changed or deactivated",

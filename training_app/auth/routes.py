@@ -13,7 +13,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from training_app.auth import services, throttle
 from training_app.auth.forms import (
@@ -22,10 +22,10 @@ from training_app.auth.forms import (
     ResetPasswordForm,
     SignInForm,
 )
-from training_app.auth.models import User
+from training_app.auth.sign_in import finish_sign_in
 from training_app.extensions import client_address, limiter
 from training_app.mail import send_mail
-from training_app.mfa.flow import begin_second_step
+from training_app.mfa import begin_second_step
 from training_app.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -80,16 +80,6 @@ def login() -> ResponseReturnValue:
         finish_sign_in(user)
         return redirect(next_url)
     return render_template("auth/login.html", form=form, failed=False)
-
-
-def finish_sign_in(user: User) -> None:
-    """Sign this browser in: a new server-side session and a fresh cookie."""
-    # A fresh session on sign-in, so a planted session id is useless.
-    session.clear()
-    services.start_session(user, ip_address=client_address())
-    login_user(user)
-    session.permanent = True
-    throttle.remember_device(user.email)
 
 
 @bp.route("/sign-out", methods=["POST"])

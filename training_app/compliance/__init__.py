@@ -6,21 +6,22 @@ from datetime import date, datetime
 
 from flask import Flask
 
+from training_app.auth.permissions import can_view_reports
+from training_app.compliance.status import uk_date
+from training_app.navigation import add_nav_item
+
 
 def uk_date_filter(value: date | datetime | None) -> str:
     """A date (or a moment, as its UK date) the way people write it: 7 March 2026."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        from training_app.compliance.status import uk_date
-
         value = uk_date(value)
     return value.strftime("%-d %B %Y")
 
 
 def init_app(app: Flask) -> None:
     """Register the compliance pages and their navigation links."""
-    from training_app.auth.permissions import can_view_reports
     from training_app.compliance import (  # noqa: F401 - routes
         routes_admin,
         routes_charts,
@@ -29,7 +30,6 @@ def init_app(app: Flask) -> None:
         routes_records,
     )
     from training_app.compliance.routes import bp
-    from training_app.navigation import add_nav_item
 
     app.register_blueprint(bp)
     app.add_template_filter(uk_date_filter, "uk_date")

@@ -10,7 +10,7 @@ that match nothing), so nobody can fill the audit trail by reloading a public pa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import segno
 from markupsafe import Markup, escape
@@ -22,9 +22,10 @@ from training_app.auth.models import User
 from training_app.compliance import certificate_layout, confirmations, services
 from training_app.compliance.logos import school_logo
 from training_app.compliance.policy import module_title
+from training_app.compliance.policy_versions import current_policy
 from training_app.compliance.reports import library_titles
 from training_app.compliance.status import uk_date, uk_today
-from training_app.editions.labels import edition_label
+from training_app.editions import edition_label
 from training_app.extensions import db
 from training_app.learning.catalogue import library
 from training_app.learning.models import SOURCE_VOID, Attempt, Completion
@@ -72,8 +73,7 @@ class Certificate:
 def certificate_for(record: Completion, person: User) -> Certificate:
     """The certificate of a (non-void) record, its validity judged by the policy in force."""
     completed_on = uk_date(record.completed_at)
-    policy = services.current_policy(record.school_id)
-    valid_until = completed_on + timedelta(days=policy.renewal_days_for(record.module_id))
+    valid_until = current_policy(record.school_id).valid_until(record.module_id, completed_on)
     if services.voiding_record(record.id) is not None:
         validity = VOIDED
     elif confirmations.is_self_made(record):

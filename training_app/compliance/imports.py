@@ -16,8 +16,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from training_app.admin.models import School
-from training_app.admin.services import person_snapshot
-from training_app.audit.services import record_event
+from training_app.audit.services import person_snapshot, record_event
 from training_app.auth.models import ROLES, STAFF_GROUPS, User
 from training_app.auth.services import revoke_all_sessions
 from training_app.compliance.importer import Row

@@ -1,7 +1,7 @@
-"""Compliance tables: policy versions, exemptions, role changes, sent reminders, staff imports.
+"""Compliance tables: exemptions, role changes, sent reminders, staff imports.
 
-Policy versions, exemptions and role changes are append-only, like completions: the history of
-who was required to do what, and why, is evidence in itself.
+Exemptions and role changes are append-only, like completions and policy versions
+(policy_versions.py): the history of who was required to do what, and why, is evidence in itself.
 """
 
 from __future__ import annotations
@@ -14,19 +14,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from training_app.extensions import db
 from training_app.models_common import UTCDateTime, utcnow
-
-
-class PolicyVersion(db.Model):  # type: ignore[name-defined]
-    """A school's training policy from `created_at` on; the newest row is the one in force."""
-
-    __tablename__ = "compliance_policies"
-    __table_args__ = (Index("ix_compliance_policies_school_created", "school_id", "created_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
-    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class Exemption(db.Model):  # type: ignore[name-defined]

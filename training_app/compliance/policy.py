@@ -18,7 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, TypeVar
+
+# A day or a moment (a datetime is a date): `valid_until` returns what it is given.
+When = TypeVar("When", bound=date)
 
 # Kept in step with auth.models.ROLES and STAFF_GROUPS (a web test checks they match); copied
 # here so the policy and the status computation stay importable without Flask or SQLAlchemy.
@@ -116,6 +120,10 @@ class TrainingPolicy:
         """How long a completion of this module counts at this school (12 months if unlisted)."""
         found = self._by_module.get(module_id)
         return found.renewal_days if found else renewal_days(DEFAULT_RENEWAL_MONTHS)
+
+    def valid_until(self, module_id: str, completed: When) -> When:
+        """When a completion of this module made on `completed` stops counting: the renewal rule."""
+        return completed + timedelta(days=self.renewal_days_for(module_id))
 
     @property
     def module_ids(self) -> tuple[str, ...]:

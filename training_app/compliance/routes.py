@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from training_app.admin.forms import ConfirmForm
+from training_app.admin import ConfirmForm
 from training_app.admin.models import School, Trust
 from training_app.audit.services import record_event
 from training_app.auth.models import ROLES, STAFF_GROUPS

@@ -28,11 +28,12 @@ from training_app.compliance.policy import (
     known_module_ids,
     module_title,
 )
+from training_app.compliance.policy_versions import current_policy
 from training_app.compliance.protocol_notes import CONTACT_NOTE, QUESTIONS
 from training_app.compliance.reports import library_titles
 from training_app.compliance.routes import bp
 from training_app.compliance.status import uk_today
-from training_app.editions.school import forget_school_edition
+from training_app.editions import forget_school_edition
 from training_app.extensions import client_address, db
 from training_app.learning.catalogue import staff_modules
 from training_app.rules.facts import FactsError
@@ -43,7 +44,7 @@ from training_app.rules.protocol import LocalProtocol, protocol_to_dict
 @school_scoped(can_manage_school)
 def policy(school: School) -> ResponseReturnValue:
     """Which modules each role and staff group must complete, and how often."""
-    current = services.current_policy(school.id)
+    current = current_policy(school.id)
     titles = library_titles()
     module_ids = known_module_ids(current, (m.id for m in staff_modules()))
     form = policy_form(
@@ -165,7 +166,7 @@ def import_preview(school: School, import_id: int) -> ResponseReturnValue:
     if upload.committed_at is not None:
         return render_template("compliance/import_done.html", school=school, upload=upload)
     plan = _plan(school, upload)
-    policy = services.current_policy(school.id)
+    policy = current_policy(school.id)
     today = uk_today()
     dues = {
         o.row.line: imports.first_due(policy, o.row.start_date, today)

@@ -6,7 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from training_app.admin.forms import ConfirmForm
+from training_app.admin import ConfirmForm
 from training_app.admin.models import School
 from training_app.auth.permissions import can_manage_school, can_view_reports, school_scoped
 from training_app.compliance import logos

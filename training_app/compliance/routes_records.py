@@ -18,7 +18,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from training_app.admin.forms import ConfirmForm
+from training_app.admin import ConfirmForm
 from training_app.auth.models import User
 from training_app.auth.permissions import (
     can_change_records_of,
@@ -32,6 +32,7 @@ from training_app.compliance import certificates, confirmations, reports, servic
 from training_app.compliance.forms import ExemptionForm, ExternalTrainingForm, ReasonForm
 from training_app.compliance.models import Exemption
 from training_app.compliance.policy import known_module_ids, module_title
+from training_app.compliance.policy_versions import current_policy
 from training_app.compliance.routes import bp
 from training_app.extensions import client_address, db, limiter
 from training_app.learning.catalogue import staff_modules
@@ -88,9 +89,7 @@ def _module_choices(person: User, required_only: bool) -> list[tuple[str, str]]:
     required = [line.status.module_id for line in reports.person_lines(person.id, person.school_id)]
     ids = required
     if not required_only:
-        ids = known_module_ids(
-            services.current_policy(person.school_id), (m.id for m in staff_modules())
-        )
+        ids = known_module_ids(current_policy(person.school_id), (m.id for m in staff_modules()))
     return [(module_id, module_title(module_id, titles)) for module_id in ids]
 
 

@@ -8,21 +8,16 @@ nothing here reads `request`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
 
 from training_app.audit.services import record_event
 from training_app.auth.models import User
-from training_app.compliance.models import Exemption, PolicyVersion, RoleChange
-from training_app.compliance.policy import (
-    DEFAULT_POLICY,
-    PolicyError,
-    TrainingPolicy,
-    parse_policy,
-    policy_to_dict,
-)
+from training_app.compliance.models import Exemption, RoleChange
+from training_app.compliance.policy import TrainingPolicy, policy_to_dict
+from training_app.compliance.policy_versions import PolicyVersion, current_policy, stored_policy
 from training_app.compliance.status import UK, Timeline
 from training_app.extensions import db
 from training_app.learning.models import SOURCE_EXTERNAL, SOURCE_VOID, Completion
@@ -34,25 +29,6 @@ class RecordError(ValueError):
     """A change that cannot be made (e.g. voiding a record twice); the message says why."""
 
 
-def _parse_stored(settings: dict[str, Any]) -> TrainingPolicy:
-    try:
-        return parse_policy(settings)
-    except PolicyError:
-        # A stored version that no longer parses (an old format) must not break every page.
-        return DEFAULT_POLICY
-
-
-def current_policy(school_id: int) -> TrainingPolicy:
-    """The school's policy in force now (the defaults until an admin saves one)."""
-    row = db.session.scalar(
-        select(PolicyVersion)
-        .where(PolicyVersion.school_id == school_id)
-        .order_by(PolicyVersion.created_at.desc(), PolicyVersion.id.desc())
-        .limit(1)
-    )
-    return DEFAULT_POLICY if row is None else _parse_stored(row.settings)
-
-
 def timelines(school_ids: Iterable[int], *, until: datetime | None = None) -> dict[int, Timeline]:
     """Each school's policy history (up to `until`), in one query."""
     ids = list(school_ids)
@@ -61,7 +37,7 @@ def timelines(school_ids: Iterable[int], *, until: datetime | None = None) -> di
         query = query.where(PolicyVersion.created_at <= until)
     versions: dict[int, list[tuple[datetime, TrainingPolicy]]] = {i: [] for i in ids}
     for row in db.session.scalars(query.order_by(PolicyVersion.created_at, PolicyVersion.id)):
-        versions[row.school_id].append((row.created_at, _parse_stored(row.settings)))
+        versions[row.school_id].append((row.created_at, stored_policy(row.settings)))
     return {school_id: Timeline(found) for school_id, found in versions.items()}
 
 
@@ -129,7 +105,7 @@ def record_external(
         module_id=module_id,
         content_version="external",
         completed_at=completed_at,
-        expires_at=completed_at + timedelta(days=policy.renewal_days_for(module_id)),
+        expires_at=policy.valid_until(module_id, completed_at),
         source=SOURCE_EXTERNAL,
         evidence_note=evidence_note.strip(),
         recorded_by_id=actor.id,

@@ -9,7 +9,6 @@ from typing import Any
 
 from training_app.content.graph import next_node_id
 from training_app.content.model import END, Node, Quiz
-from training_app.memo import BoundedMemo
 from training_app.rules import (
     DEFAULT_PROTOCOL,
     Decision,
@@ -170,9 +169,9 @@ def _check_selection(node: Node, selected: tuple[str, ...]) -> None:
 # re-judging every answer on its path, which was most of the final answer's time
 # (bench/README.md). Keyed by the node's id() with the node kept beside the verdict, so a
 # reloaded library (a new node at a reused address) can never be served an old verdict.
-_JUDGED: BoundedMemo[tuple[int, tuple[str, ...], LocalProtocol], tuple[Node, Evaluation]] = (
-    BoundedMemo(4096)
-)
+# A plain dict emptied when full, as core's BoundedMemo does: content sits below core.
+_JUDGED: dict[tuple[int, tuple[str, ...], LocalProtocol], tuple[Node, Evaluation]] = {}
+_JUDGED_LIMIT = 4096
 
 
 def evaluate(
@@ -185,7 +184,9 @@ def evaluate(
     if found is not None and found[0] is node:
         return found[1]
     result = _judge(node, selected, protocol)
-    _JUDGED.put(key, (node, result))
+    if len(_JUDGED) >= _JUDGED_LIMIT:
+        _JUDGED.clear()
+    _JUDGED[key] = (node, result)
     return result
 
 

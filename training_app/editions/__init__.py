@@ -6,12 +6,17 @@ in the footer and module intros, and serves the "what changed" page for DSLs and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from flask import Flask
+from flask import Flask
+from flask_login import current_user
 
-    from training_app.editions.labels import EditionLabel
+from training_app.editions.labels import EditionLabel, edition_label
+from training_app.editions.school import forget_school_edition, school_edition
+from training_app.navigation import cached_url
+
+# What other features may use (tests/test_architecture.py).
+__all__ = ["EditionLabel", "edition_label", "forget_school_edition", "school_edition"]
 
 # Who sees "what changed": the same people as the school's reports (a DSL of the school, its
 # admins, its trust's admins), decided by role alone for the person's own school, so the
@@ -21,12 +26,7 @@ READERS = frozenset({"dsl", "school_admin", "trust_admin"})
 
 def init_app(app: Flask) -> None:
     """Register the "what changed" page and the footer's `footer_edition()`/`edition_url()`."""
-    from flask_login import current_user
-
-    from training_app.editions.labels import edition_label
     from training_app.editions.routes import bp
-    from training_app.editions.school import school_edition
-    from training_app.navigation import cached_url
 
     app.register_blueprint(bp)
 

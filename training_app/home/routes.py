@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from training_app.admin.services import school_headcounts, trust_school_rows
-from training_app.compliance.home import my_training, school_summary, trust_summary
+from training_app.home.summaries import my_training, school_summary, trust_summary
 
 bp = Blueprint("home", __name__)
 

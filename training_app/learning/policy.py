@@ -8,8 +8,9 @@ on a new completion under the policy in force when it is earned.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from training_app.compliance.policy_versions import current_policy
 from training_app.content.model import Module
 
 # Which module audiences each role belongs to.
@@ -38,15 +39,6 @@ def can_preview(role: str) -> bool:
     return role in PREVIEW_ROLES
 
 
-def renewal_days(module: Module, school_id: int | None = None) -> int:
-    """How long a completion of the module counts under the school's policy (or the defaults)."""
-    from training_app.compliance.policy import DEFAULT_POLICY
-    from training_app.compliance.services import current_policy
-
-    policy = DEFAULT_POLICY if school_id is None else current_policy(school_id)
-    return policy.renewal_days_for(module.id)
-
-
 def expiry(module: Module, completed_at: datetime, school_id: int | None = None) -> datetime:
     """When a completion of this module made at `completed_at` stops counting."""
-    return completed_at + timedelta(days=renewal_days(module, school_id))
+    return current_policy(school_id).valid_until(module.id, completed_at)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from flask import Flask
+from flask import Flask
+
+from training_app.extensions import csrf
+from training_app.navigation import add_nav_item
 
 # Defaults a deployment may override in its config.
 DEFAULTS: dict[str, Any] = {
@@ -25,12 +27,10 @@ DEFAULTS: dict[str, Any] = {
 
 def init_app(app: Flask) -> None:
     """Register the teacher's and pupils' blueprints, the nav item and `flask lessons`."""
-    from training_app.extensions import csrf
     from training_app.lessons.cli import lessons_cli
     from training_app.lessons.pupil import bp as pupil_bp
     from training_app.lessons.routes import bp
     from training_app.lessons.views import uk_time
-    from training_app.navigation import add_nav_item
 
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)

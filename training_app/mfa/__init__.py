@@ -6,7 +6,15 @@ from flask import Flask, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from training_app.mfa.flow import begin_second_step, note_provider_checked, provider_checked
+from training_app.mfa.sealing import seal, unseal
+from training_app.mfa.services import is_enrolled, is_required
 from training_app.navigation import add_nav_item
+
+# What other features may use (tests/test_architecture.py): auth's and sso's sign-ins begin
+# the second step here; sso notes a second factor its provider checked; sso and xapi seal
+# their own secrets as mfa seals its keys.
+__all__ = ["begin_second_step", "note_provider_checked", "seal", "unseal"]
 
 # Pages a signed-in person who still has to set up two-factor sign-in may reach.
 SET_UP_ALLOWED = frozenset({"mfa.setup", "auth.logout", "home.healthz", "static"})
@@ -29,16 +37,13 @@ def init_app(app: Flask) -> None:
         # signed in before their role changed or their two-factor sign-in was reset.
         if request.endpoint is None or request.endpoint in SET_UP_ALLOWED:
             return None
-        from training_app.mfa.services import is_enrolled, is_required
-        from training_app.sso.flow import provider_checked_mfa
-
         user = current_user._get_current_object()  # one look-up, not one per attribute
         if (
             user.is_authenticated
             and is_required(user)
             and not is_enrolled(user.id)
             # Their school's provider checked a second factor at this sign-in.
-            and not provider_checked_mfa()
+            and not provider_checked()
         ):
             return redirect(url_for("mfa.setup"))
         return None

@@ -6,7 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from training_app.extensions import db
 from training_app.mfa.services import required_without_two_factor
-from training_app.ops.security_check import DATABASE_CHECKS, Finding
+from training_app.ops import DATABASE_CHECKS, Finding
 
 SHOWN = 5
 

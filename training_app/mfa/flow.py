@@ -16,6 +16,9 @@ from training_app.mfa import challenges, services
 from training_app.mfa.models import SignInChallenge
 
 PENDING_KEY = "mfa_pending"
+# Set when a school's provider (sso) checked a second factor at this browser's sign-in, so the
+# set-up rule for required roles (mfa/__init__.py) lets the person through.
+PROVIDER_CHECKED_KEY = "mfa_provider_checked"
 
 
 @dataclass(frozen=True)
@@ -62,3 +65,13 @@ def pending_user_id() -> int | None:
 def forget() -> None:
     """Drop the half-done sign-in from the cookie."""
     session.pop(PENDING_KEY, None)
+
+
+def note_provider_checked() -> None:
+    """Remember that the school's provider checked a second factor at this sign-in."""
+    session[PROVIDER_CHECKED_KEY] = True
+
+
+def provider_checked() -> bool:
+    """Whether the school's provider checked a second factor at this browser's sign-in."""
+    return session.get(PROVIDER_CHECKED_KEY) is True

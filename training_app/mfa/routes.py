@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from training_app.auth.models import User
-from training_app.auth.routes import finish_sign_in
+from training_app.auth.sign_in import finish_sign_in
 from training_app.extensions import client_address, limiter
 from training_app.mfa import challenges, flow, services, totp
 from training_app.mfa.forms import CodeForm, RecoveryForm

@@ -12,6 +12,7 @@ from training_app.auth.models import User
 from training_app.auth.services import revoke_all_sessions
 from training_app.extensions import db
 from training_app.mfa import totp
+from training_app.mfa.challenges import close_all
 from training_app.mfa.models import RecoveryCode, TwoFactor
 from training_app.mfa.sealing import recovery_hash, seal, unseal
 from training_app.models_common import utcnow
@@ -206,8 +207,6 @@ def turn_off(user: User, *, ip_address: str | None) -> None:
 
 def reset(person: User, *, actor: User | None, ip_address: str | None) -> None:
     """Clear a person's lost authenticator (an admin, or the CLI); sign them out everywhere."""
-    from training_app.mfa.challenges import close_all
-
     _remove(person.id)
     close_all(person.id)
     revoke_all_sessions(person.id)

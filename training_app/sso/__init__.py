@@ -13,7 +13,7 @@ def init_app(app: Flask) -> None:
     """Register the pages, and offer the provider's sign-out page after signing out here."""
     from training_app.sso import flow, routes_admin  # noqa: F401 (adds its routes to bp)
     from training_app.sso.checks import register
-    from training_app.sso.routes import bp
+    from training_app.sso.routes import bp, end_session_url
     from training_app.sso.settings import home_summary, trust_provider
 
     app.register_blueprint(bp)
@@ -37,11 +37,9 @@ def init_app(app: Flask) -> None:
     def _note_provider(response: Response) -> Response:
         awaiting = g.get("sso_awaiting_code")
         if isinstance(awaiting, int) and current_user.is_authenticated:
-            session[flow.SIGNED_IN_KEY] = {"provider": awaiting, "mfa": False}
+            session[flow.SIGNED_IN_KEY] = {"provider": awaiting}
         provider_id = g.get("sso_provider_id") if request.endpoint == "auth.logout" else None
         if provider_id is not None:
-            from training_app.sso.routes import end_session_url
-
             url = end_session_url(provider_id)
             if url is not None:
                 session[flow.END_SESSION_KEY] = url

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from training_app.extensions import db
-from training_app.mfa.sealing import unseal
-from training_app.ops.security_check import DATABASE_CHECKS, Finding
+from training_app.mfa import unseal
+from training_app.ops import DATABASE_CHECKS, Finding
 from training_app.sso.models import SchoolSignIn
 
 

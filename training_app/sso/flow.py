@@ -1,6 +1,6 @@
 """What the browser's signed session cookie remembers about a sign-in with a school's provider.
 
-Kept apart from the routes so `mfa` can ask `provider_checked_mfa()` without importing them.
+Whether the provider checked a second factor is mfa's to remember (`mfa.note_provider_checked`).
 """
 
 from __future__ import annotations
@@ -13,18 +13,12 @@ from flask import session
 HINT_KEY = "sso_hint"
 # Between leaving for the provider and coming back: state, nonce, PKCE verifier, where to go.
 PENDING_KEY = "sso_pending"
-# After signing in with a provider: which one, and whether it checked a second factor.
+# After signing in with a provider: which one.
 SIGNED_IN_KEY = "sso"
 # Signed in at the provider, now giving the app's code: the provider's id.
 AWAITING_CODE_KEY = "sso_awaiting_code"
 # After signing out: the provider's own sign-out page, offered once on the sign-in page.
 END_SESSION_KEY = "sso_end_session"
-
-
-def provider_checked_mfa() -> bool:
-    """Whether this browser signed in with a provider that checked a second factor."""
-    data = session.get(SIGNED_IN_KEY)
-    return isinstance(data, dict) and data.get("mfa") is True
 
 
 def signed_in_provider() -> int | None:

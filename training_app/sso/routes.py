@@ -17,9 +17,9 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from training_app.auth.routes import finish_sign_in
+from training_app.auth.sign_in import finish_sign_in
 from training_app.extensions import client_address, db, limiter
-from training_app.mfa.flow import begin_second_step
+from training_app.mfa import begin_second_step, note_provider_checked
 from training_app.redirects import safe_next
 from training_app.sso import flow, services, tokens
 from training_app.sso.discovery import ProviderUnavailable
@@ -156,7 +156,9 @@ def callback() -> ResponseReturnValue:
             session[flow.AWAITING_CODE_KEY] = row.id
             return second_step
     finish_sign_in(outcome.user)
-    session[flow.SIGNED_IN_KEY] = {"provider": row.id, "mfa": outcome.provider_mfa}
+    session[flow.SIGNED_IN_KEY] = {"provider": row.id}
+    if outcome.provider_mfa:
+        note_provider_checked()
     return redirect(next_url)
 
 

@@ -15,7 +15,7 @@ from training_app.audit.services import record_event
 from training_app.auth.models import User
 from training_app.auth.services import find_user_by_email, normalise_email
 from training_app.extensions import db
-from training_app.mfa.sealing import unseal
+from training_app.mfa import unseal
 from training_app.models_common import utcnow
 from training_app.sso.models import SchoolSignIn, SignInIdentity
 from training_app.sso.tokens import Client

@@ -15,7 +15,7 @@ from training_app.admin.models import School, Trust
 from training_app.audit.services import record_event
 from training_app.auth.models import STAFF_GROUPS, User
 from training_app.extensions import db
-from training_app.mfa.sealing import seal
+from training_app.mfa import seal
 from training_app.models_common import utcnow
 from training_app.sso.models import SchoolSignIn, SignInIdentity
 

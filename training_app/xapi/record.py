@@ -18,6 +18,8 @@ from sqlalchemy.engine import Connection
 
 from training_app.admin.models import School
 from training_app.extensions import db
+from training_app.learning.catalogue import library
+from training_app.learning.models import Attempt, Completion
 from training_app.models_common import utcnow
 from training_app.xapi import statements as st
 from training_app.xapi.models import LrsSettings, OutboxStatement
@@ -27,7 +29,6 @@ if TYPE_CHECKING:
 
     from training_app.content.evaluate import Evaluation
     from training_app.content.model import Node
-    from training_app.learning.models import Attempt, Completion
     from training_app.rehearsal.models import Rehearsal, RehearsalAnswer
 
 _MEMO_SECONDS = 30.0
@@ -122,14 +123,10 @@ def page_read(attempt_id: int, user_id: int, module_id: str, page: int) -> None:
     """A page read for the first time in this attempt."""
     if not _fresh_memo()["schools"]:
         return  # no trust sends: no need to find this attempt's school
-    from training_app.learning.models import Attempt
-
     school_id = db.session.scalar(select(Attempt.school_id).where(Attempt.id == attempt_id))
     trust = None if school_id is None else sending_trust(school_id)
     if trust is None:
         return
-    from training_app.learning.catalogue import library
-
     pages = library().module(module_id).pages
     title = pages[page - 1].title if 0 < page <= len(pages) else f"Page {page}"
     base = activity_base()
@@ -187,8 +184,6 @@ def quiz_finished(
     trust = sending_trust(attempt.school_id)
     if trust is None:
         return
-    from training_app.learning.catalogue import library
-
     base = activity_base()
     title = library().module(attempt.module_id).title
     made = [

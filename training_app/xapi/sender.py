@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 from training_app.auth.models import User
 from training_app.extensions import db
-from training_app.mfa.sealing import unseal
+from training_app.mfa import unseal
 from training_app.models_common import utcnow
 from training_app.xapi import statements as st
 from training_app.xapi.models import PARKED, PENDING, SENT, LrsSettings, OutboxStatement

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from training_app.audit.services import record_event
 from training_app.auth.models import User
 from training_app.extensions import db
-from training_app.mfa.sealing import seal
+from training_app.mfa import seal
 from training_app.models_common import utcnow
 from training_app.xapi.models import LrsSettings, OutboxStatement
 from training_app.xapi.record import forget_settings

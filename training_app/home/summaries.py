@@ -1,4 +1,8 @@
-"""What the home pages show: your required modules and, for admins and DSLs, the headline."""
+"""What the home pages show: your required modules and, for admins and DSLs, the headline.
+
+Home sits in the app layer (it shows a card from several features), so it reads compliance's
+reports and learning's module statuses directly (docs/architecture.md, "Boundaries").
+"""
 
 from __future__ import annotations
 
