@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: the app on SQLite and (when configured) PostgreSQL."""
+"""Fixtures shared by every test: the app on SQLite and (when available) PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
+from tests.private_postgres import PrivatePostgres, why_not_startable
 from training_app import create_app
 from training_app.config import TestConfig, normalise_database_url
 from training_app.extensions import db, limiter
@@ -20,11 +21,35 @@ from training_app.ops.retention import purge_permit
 
 pytest_plugins = ["tests.factories"]
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+# PostgreSQL: the server at TEST_DATABASE_URL (.ci/run sets it), or else a private server
+# each test process starts from the installed binaries on first use (tests/private_postgres.py)
+# and stops at the end of the run.
+CONFIGURED_POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+_NO_PRIVATE_POSTGRES = None if CONFIGURED_POSTGRES_URL else why_not_startable()
+POSTGRES_AVAILABLE = _NO_PRIVATE_POSTGRES is None
 SKIP_POSTGRES_REASON = (
-    "PostgreSQL tests skipped: TEST_DATABASE_URL is not set "
-    "(.ci/run sets it to the PostgreSQL on 127.0.0.1:5432)"
+    f"PostgreSQL tests skipped: TEST_DATABASE_URL is not set and {_NO_PRIVATE_POSTGRES}"
 )
+_private_postgres: PrivatePostgres | None = None
+
+
+def postgres_url() -> str:
+    """URL of the PostgreSQL the tests use, starting this process's private server if needed."""
+    global _private_postgres
+    if CONFIGURED_POSTGRES_URL:
+        return CONFIGURED_POSTGRES_URL
+    if _private_postgres is None:
+        _private_postgres = PrivatePostgres.start()
+    return _private_postgres.url
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop this process's private PostgreSQL, if it started one (e2e/conftest.py calls it too)."""
+    global _private_postgres
+    if _private_postgres is not None:
+        _private_postgres.stop()
+        _private_postgres = None
+
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
@@ -33,7 +58,7 @@ BACKENDS = [
         id="postgresql",
         marks=[
             pytest.mark.postgres,
-            pytest.mark.skipif(not POSTGRES_URL, reason=SKIP_POSTGRES_REASON),
+            pytest.mark.skipif(not POSTGRES_AVAILABLE, reason=SKIP_POSTGRES_REASON),
         ],
     ),
 ]
@@ -56,7 +81,7 @@ def worker_database(name: str) -> str:
 
     Workers run in parallel, so each needs a database no other worker truncates.
     """
-    base = sa.make_url(normalise_database_url(POSTGRES_URL))
+    base = sa.make_url(normalise_database_url(postgres_url()))
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     database = f"{base.database}_{name}_{worker}" if worker else f"{base.database}_{name}"
     if name == "main" and not worker:
