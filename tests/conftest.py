@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import HealthCheck, settings
 
 from tests.private_postgres import PrivatePostgres, why_not_startable
 from training_app import create_app
@@ -20,6 +21,12 @@ from training_app.extensions import db, limiter
 from training_app.ops.retention import purge_permit
 
 pytest_plugins = ["tests.factories"]
+
+# Property tests take as long as they take: on a machine busy with other work an example that
+# parses content or builds an app can exceed hypothesis's 200 ms deadline without anything
+# being wrong, so no deadline and no "too slow" health check. Tests set only max_examples.
+settings.register_profile("tests", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("tests")
 
 # PostgreSQL: the server at TEST_DATABASE_URL (.ci/run sets it), or else a private server
 # each test process starts from the installed binaries on first use (tests/private_postgres.py)
