@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from hypothesis import HealthCheck, settings
 
+from tests.helpers.mail import Inbox, smtp_server
 from tests.private_postgres import PrivatePostgres, why_not_startable
 from training_app import create_app
 from training_app.config import TestConfig, normalise_database_url
@@ -156,6 +157,23 @@ def app(backend: str, tmp_path: Path) -> Iterator[Flask]:
             with db.engine.begin() as conn, purge_permit(conn):
                 conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A URL to a database with nothing in it, for migrations (a scratch one on PostgreSQL)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+    url = worker_database("migrations")
+    empty_postgres_database(url)  # earlier runs may have left tables behind
+    return url
+
+
+@pytest.fixture
+def smtp_inbox() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on 127.0.0.1 and a free port: (its inbox, the port)."""
+    with smtp_server() as server:
+        yield server
 
 
 @pytest.fixture
