@@ -80,6 +80,12 @@ class Config:
     SCHOOL_EDITION_MEMO_SECONDS = 60.0
     XAPI_SCHOOLS_MEMO_SECONDS = 30.0
 
+    # Sending xAPI statements (`flask xapi send`, docs/xapi.md): how long one POST to an LRS
+    # may take, and the wait after a failed try, doubling from the first to the most.
+    XAPI_TIMEOUT_SECONDS = 10.0
+    XAPI_BACKOFF_FIRST_SECONDS = 30
+    XAPI_BACKOFF_MOST_SECONDS = 3600
+
     # Two-factor sign-in (docs/security-mfa.md): wrong codes allowed per account (only
     # wrong codes count), wrong codes before the password is asked for again, and how
     # long the second step may wait after the password (setting up an app takes a while).
