@@ -24,9 +24,10 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from e2e.codes import totp_code
 from tests.conftest import (
-    POSTGRES_URL,
+    POSTGRES_AVAILABLE,
     SKIP_POSTGRES_REASON,
     empty_postgres_database,
+    pytest_unconfigure,  # noqa: F401 - stops the private PostgreSQL
     worker_database,
 )
 
@@ -149,9 +150,9 @@ def base_url(server_env: dict[str, str]) -> Iterator[str]:
 def postgresql_base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A second server, on PostgreSQL, for journeys whose code differs there.
 
-    Skipped, saying why, where no PostgreSQL is configured (.ci/run configures one).
+    Skipped, saying why, where TEST_DATABASE_URL is unset and no PostgreSQL can be started.
     """
-    if not POSTGRES_URL:
+    if not POSTGRES_AVAILABLE:
         pytest.skip(SKIP_POSTGRES_REASON)
     url = worker_database("e2e")
     empty_postgres_database(url)

@@ -7,11 +7,11 @@ production, on a migrated, demo-seeded database).
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
+from e2e.helpers import NARROW, Pupil, no_sideways_scroll
 from training_app.config import PROJECT_ROOT
 from training_app.content.evaluate import correct_choice_ids
 from training_app.content.loader import load_library
@@ -20,57 +20,12 @@ from training_app.rules import DEFAULT_PROTOCOL
 
 LESSON_ID = "pshe-11-14"
 LIBRARY = load_library(PROJECT_ROOT / "scenarios", PROJECT_ROOT / "quizzes")
-NARROW = {"width": 320, "height": 720}
 
 
 @pytest.fixture(scope="module")
 def module():
     """The pupil lesson the test runs (the real 11-14 lesson)."""
     return LIBRARY.module(LESSON_ID)
-
-
-class Pupil:
-    """One pupil's own browser profile, at phone width, with the same checks as `page`."""
-
-    def __init__(self, browser: Browser, base_url: str, audit) -> None:
-        self.context: BrowserContext = browser.new_context(base_url=base_url, viewport=NARROW)
-        self.page: Page = self.context.new_page()
-        self.audit = audit
-        self.foreign: list[str] = []
-        self.problems: list[str] = []
-        self.navigations = 0
-        origin = urlsplit(base_url).netloc
-        self.context.on(
-            "request",
-            lambda r: (
-                self.foreign.append(r.url)
-                if urlsplit(r.url).scheme in {"http", "https"} and urlsplit(r.url).netloc != origin
-                else None
-            ),
-        )
-        self.page.on(
-            "console", lambda m: self.problems.append(m.text) if m.type == "error" else None
-        )
-        self.page.on("pageerror", lambda e: self.problems.append(str(e)))
-        self.page.on("framenavigated", self._navigated)
-
-    def _navigated(self, frame) -> None:
-        if frame == self.page.main_frame:
-            self.navigations += 1
-
-    def check(self) -> None:
-        """Accessible (axe, WCAG 2.2 A/AA) and no sideways scrolling at 320 px."""
-        self.audit(self.page)
-        assert no_sideways_scroll(self.page), f"horizontal scroll at 320px on {self.page.url}"
-
-    def close(self) -> None:
-        self.context.close()
-        assert self.foreign == [], f"requests left the app's origin: {self.foreign}"
-        assert self.problems == [], f"browser errors: {self.problems}"
-
-
-def no_sideways_scroll(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def presenter_next(page: Page, audit, times: int) -> None:

@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.test_lessons import Pupil, no_sideways_scroll
+from e2e.helpers import Pupil, no_sideways_scroll
 from training_app.config import PROJECT_ROOT
 from training_app.content.evaluate import correct_choice_ids
 from training_app.content.loader import load_library

@@ -15,11 +15,8 @@ from playwright.sync_api import Page, expect
 
 from e2e.codes import SECRETS
 from e2e.conftest import DEMO_PASSWORD, ROOT
+from e2e.helpers import case_of, rehearse, rehearse_menu, start_rehearsal
 from training_app.rehearsal.generator import generate
-from training_app.rehearsal.questions import QUESTIONS
-from training_app.rehearsal.scoring import Case, right_answer
-from training_app.rehearsal.steps import SCORED_KEYS, step
-from training_app.rules import DEFAULT_PROTOCOL
 
 # A foundation case whose only trigger is an adult: "no referral" is then clearly wrong.
 SEED = next(s for s in range(500) if generate(s, "foundation").triggers == ("adult_involved",))
@@ -60,83 +57,15 @@ def deputy(server_env: dict[str, str]) -> str:
     return DEPUTY
 
 
-def _case(seed: int, difficulty: str) -> Case:
-    return Case.of(generate(seed, difficulty).facts, DEFAULT_PROTOCOL)
-
-
-def _tick(page: Page, key: str, answer: dict[str, list[str]]) -> None:
-    for spec in step(key).fields:
-        for choice_id in answer[spec.name]:
-            page.get_by_label(spec.label_of(choice_id), exact=True).check()
-
-
-def _decide(page: Page, audit, key: str, answer: dict[str, list[str]]) -> None:
-    """Answer the step on screen, submit, and check the feedback page."""
-    expect(page.get_by_role("heading", level=1)).to_have_text(step(key).title)
-    _tick(page, key, answer)
-    page.get_by_role("button", name="Submit your decision").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^(Right|Not right)$"))
-    audit(page)
-
-
-def _next(page: Page, audit) -> None:
-    page.locator("main a.button").click()
-    audit(page)
-
-
-def _review(page: Page, audit, asked: tuple[str, ...]) -> None:
-    expect(page.get_by_role("heading", level=1)).to_have_text("The initial review meeting")
-    for prompt in asked:
-        page.get_by_role("button", name=prompt, exact=True).click()
-        audit(page)
-        expect(page.locator("#learned")).to_contain_text(prompt)
-    page.get_by_role("button", name="End the meeting and decide").click()
-    audit(page)
-
-
-def _rehearse(page: Page, audit, case: Case, *, wrong_referral: bool = False) -> None:
-    """From the first step to the result, rightly except (if asked) the referral."""
-    _decide(page, audit, "first_response", right_answer("first_response", case))
-    _next(page, audit)
-    _review(page, audit, tuple(q.prompt for q in QUESTIONS[:4]))
-    for key in SCORED_KEYS[1:]:
-        answer = right_answer(key, case)
-        if key == "referral" and wrong_referral:
-            answer = {"refer": ["no"], "criteria": ["none"]}
-        _decide(page, audit, key, answer)
-        if key == "referral" and wrong_referral:
-            expect(page.get_by_role("heading", level=1)).to_have_text("Not right")
-            expect(page.get_by_text("Refer immediately: the incident meets")).to_be_visible()
-            expect(page.locator("blockquote").first).to_contain_text(
-                "An immediate referral to police or social care should be made"
-            )
-            expect(page.get_by_role("link", name="UKCCIS-2016 §3.3").first).to_be_visible()
-        _next(page, audit)
-
-
-def _menu(page: Page, audit) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Rehearse").click()
-    audit(page)
-
-
-def _start(page: Page, audit, seed: int, difficulty: str = "Foundation") -> None:
-    _menu(page, audit)
-    form = page.locator("form", has=page.get_by_role("button", name="Start the rehearsal"))
-    form.get_by_label(re.compile(f"^{difficulty}")).check()
-    form.get_by_label("Scenario number (optional)").fill(str(seed))
-    page.get_by_role("button", name="Start the rehearsal").click()
-    audit(page)
-
-
 def test_dsl_rehearses_with_a_wrong_referral_and_downloads_the_record(page, sign_in, audit):
     sign_in("dsl@northfield.demo")
     page.get_by_role("link", name="Start or join a rehearsal").click()
     audit(page)
     page.get_by_role("link", name="Your practice history").click()
     audit(page)
-    _start(page, audit, SEED)
+    start_rehearsal(page, audit, SEED)
     expect(page.locator(".account")).to_contain_text(generate(SEED, "foundation").account[0])
-    _rehearse(page, audit, _case(SEED, "foundation"), wrong_referral=True)
+    rehearse(page, audit, case_of(SEED, "foundation"), wrong_referral=True)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Rehearsal finished")
     expect(page.get_by_text("7 of 8 decisions matched the guidance.")).to_be_visible()
@@ -155,7 +84,7 @@ def test_dsl_rehearses_with_a_wrong_referral_and_downloads_the_record(page, sign
     with open(download.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
 
-    _menu(page, audit)
+    rehearse_menu(page, audit)
     page.get_by_role("link", name="Your practice history").click()
     audit(page)
     expect(page.get_by_role("cell", name=f"scenario {SEED}").first).to_be_visible()
@@ -168,7 +97,7 @@ def _sign_out(page: Page, audit) -> None:
 
 def test_trainer_runs_a_group_rehearsal_for_two_dsls(page, sign_in, audit, deputy):
     sign_in("admin@northfield.demo")
-    _menu(page, audit)
+    rehearse_menu(page, audit)
     form = page.locator("form", has=page.get_by_role("button", name="Set up a group rehearsal"))
     form.get_by_label(re.compile("^Advanced")).check()
     form.get_by_label("Scenario number (optional)").fill(str(GROUP_SEED))
@@ -178,21 +107,21 @@ def test_trainer_runs_a_group_rehearsal_for_two_dsls(page, sign_in, audit, deput
     expect(page.get_by_text("Nobody has joined yet")).to_be_visible()
     _sign_out(page, audit)
 
-    case = _case(GROUP_SEED, "advanced")
+    case = case_of(GROUP_SEED, "advanced")
     for email in ("dsl@northfield.demo", deputy):
         sign_in(email)
-        _menu(page, audit)
+        rehearse_menu(page, audit)
         page.get_by_label("Group code").fill(code.lower())
         page.get_by_role("button", name="Find the group").click()
         audit(page)
         page.get_by_role("button", name="Join and start").click()
         audit(page)
-        _rehearse(page, audit, case, wrong_referral=email == deputy)
+        rehearse(page, audit, case, wrong_referral=email == deputy)
         expect(page.get_by_role("heading", level=1)).to_have_text("Rehearsal finished")
         _sign_out(page, audit)
 
     sign_in("admin@northfield.demo")
-    _menu(page, audit)
+    rehearse_menu(page, audit)
     page.get_by_role("link", name=f"Group {code}").click()
     audit(page)
     rows = page.locator("table.results-grid tbody tr")
@@ -201,7 +130,7 @@ def test_trainer_runs_a_group_rehearsal_for_two_dsls(page, sign_in, audit, deput
     expect(rows.nth(0)).to_contain_text("100%")
     expect(rows.nth(1)).to_contain_text("Dara Deputy")
     expect(rows.nth(1)).to_contain_text("Not right")
-    _menu(page, audit)
+    rehearse_menu(page, audit)
     page.get_by_role("link", name="DSL practice at Northfield Academy").click()
     audit(page)
     expect(page.get_by_role("cell", name="Dara Deputy").first).to_be_visible()

@@ -5,18 +5,16 @@ record read-only; a cut-off link says so. Every page passes axe at 1366 px and a
 from __future__ import annotations
 
 import re
-import socket
 import time
 from collections.abc import Callable, Iterator
 from email.message import Message
 
 import pytest
-from aiosmtpd.controller import Controller
 from playwright.sync_api import BrowserContext, Page, expect
 
 from e2e.conftest import Auditor, own_server
+from tests.helpers.mail import Inbox, smtp_server
 from tests.screens import screens_dir
-from tests.web.test_mail import Inbox
 
 SCREENS = screens_dir("ui21a")
 CSV = (
@@ -28,15 +26,9 @@ WIDTHS = ((1366, 768), (375, 812))
 
 @pytest.fixture(scope="module")
 def smtp() -> Iterator[tuple[Inbox, int]]:
-    """A real SMTP server on 127.0.0.1 that keeps what it is sent (as tests/web/test_mail.py)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
+    """A real SMTP server on 127.0.0.1 that keeps what it is sent, for this module."""
+    with smtp_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

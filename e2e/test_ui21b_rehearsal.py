@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
-from e2e.test_rehearsal import _case, _next, _rehearse, _start
+from e2e.helpers import case_of, next_page, rehearse, start_rehearsal
 from tests.screens import screens_dir
 from training_app.rehearsal.generator import generate
 
@@ -41,7 +41,7 @@ def both_widths(page: Page, audit) -> None:
 def test_step_counts_and_case_reference(page, sign_in, audit):
     sign_in("dsl@northfield.demo")
     page.set_viewport_size(LAPTOP)
-    _start(page, audit, SEED)
+    start_rehearsal(page, audit, SEED)
     today = datetime.now(ZoneInfo("Europe/London"))
     meta = page.locator(".case-meta")
     expect(meta).to_contain_text(re.compile(rf"Case NA-{today:%Y%m%d}-\d\d "))
@@ -51,7 +51,7 @@ def test_step_counts_and_case_reference(page, sign_in, audit):
     both_widths(page, audit)
     shoot(page, "rehearsal-step-1366")
 
-    _rehearse(page, audit, _case(SEED, "foundation"), wrong_referral=True)
+    rehearse(page, audit, case_of(SEED, "foundation"), wrong_referral=True)
     expect(page.get_by_text("7 of 8 decisions matched the guidance.")).to_be_visible()
     expect(page.get_by_text("All 9 steps are done")).to_be_visible()
     both_widths(page, audit)
@@ -62,4 +62,4 @@ def test_step_counts_and_case_reference(page, sign_in, audit):
         "Step 3 of 9 done: decision 2 of 8"
     )
     audit(page)
-    _next(page, audit)
+    next_page(page, audit)

@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: the app on SQLite and (when configured) PostgreSQL."""
+"""Fixtures shared by every test: the app on SQLite and (when available) PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import HealthCheck, settings
 
+from tests.helpers.mail import Inbox, smtp_server
+from tests.private_postgres import PrivatePostgres, why_not_startable
 from training_app import create_app
 from training_app.config import TestConfig, normalise_database_url
 from training_app.extensions import db, limiter
@@ -20,11 +23,41 @@ from training_app.ops.retention import purge_permit
 
 pytest_plugins = ["tests.factories"]
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+# Property tests take as long as they take: on a machine busy with other work an example that
+# parses content or builds an app can exceed hypothesis's 200 ms deadline without anything
+# being wrong, so no deadline and no "too slow" health check. Tests set only max_examples.
+settings.register_profile("tests", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("tests")
+
+# PostgreSQL: the server at TEST_DATABASE_URL (.ci/run sets it), or else a private server
+# each test process starts from the installed binaries on first use (tests/private_postgres.py)
+# and stops at the end of the run.
+CONFIGURED_POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+_NO_PRIVATE_POSTGRES = None if CONFIGURED_POSTGRES_URL else why_not_startable()
+POSTGRES_AVAILABLE = _NO_PRIVATE_POSTGRES is None
 SKIP_POSTGRES_REASON = (
-    "PostgreSQL tests skipped: TEST_DATABASE_URL is not set "
-    "(.ci/run sets it to the PostgreSQL on 127.0.0.1:5432)"
+    f"PostgreSQL tests skipped: TEST_DATABASE_URL is not set and {_NO_PRIVATE_POSTGRES}"
 )
+_private_postgres: PrivatePostgres | None = None
+
+
+def postgres_url() -> str:
+    """URL of the PostgreSQL the tests use, starting this process's private server if needed."""
+    global _private_postgres
+    if CONFIGURED_POSTGRES_URL:
+        return CONFIGURED_POSTGRES_URL
+    if _private_postgres is None:
+        _private_postgres = PrivatePostgres.start()
+    return _private_postgres.url
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop this process's private PostgreSQL, if it started one (e2e/conftest.py calls it too)."""
+    global _private_postgres
+    if _private_postgres is not None:
+        _private_postgres.stop()
+        _private_postgres = None
+
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
@@ -33,7 +66,7 @@ BACKENDS = [
         id="postgresql",
         marks=[
             pytest.mark.postgres,
-            pytest.mark.skipif(not POSTGRES_URL, reason=SKIP_POSTGRES_REASON),
+            pytest.mark.skipif(not POSTGRES_AVAILABLE, reason=SKIP_POSTGRES_REASON),
         ],
     ),
 ]
@@ -56,7 +89,7 @@ def worker_database(name: str) -> str:
 
     Workers run in parallel, so each needs a database no other worker truncates.
     """
-    base = sa.make_url(normalise_database_url(POSTGRES_URL))
+    base = sa.make_url(normalise_database_url(postgres_url()))
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     database = f"{base.database}_{name}_{worker}" if worker else f"{base.database}_{name}"
     if name == "main" and not worker:
@@ -124,6 +157,23 @@ def app(backend: str, tmp_path: Path) -> Iterator[Flask]:
             with db.engine.begin() as conn, purge_permit(conn):
                 conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A URL to a database with nothing in it, for migrations (a scratch one on PostgreSQL)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+    url = worker_database("migrations")
+    empty_postgres_database(url)  # earlier runs may have left tables behind
+    return url
+
+
+@pytest.fixture
+def smtp_inbox() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on 127.0.0.1 and a free port: (its inbox, the port)."""
+    with smtp_server() as server:
+        yield server
 
 
 @pytest.fixture

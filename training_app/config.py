@@ -1,4 +1,5 @@
-"""Configuration classes. The environment is read here and only here."""
+"""Configuration classes. The environment is read here and only here, but for the few
+variables read before or without an app, listed at the end of this module."""
 
 from __future__ import annotations
 
@@ -58,6 +59,32 @@ class Config:
     # counting in each worker's memory (extensions.FallbackLimiter, docs/deployment.md).
     REDIS_CONNECT_TIMEOUT_SECONDS = 0.5
     REDIS_TIMEOUT_SECONDS = 0.5
+
+    # Class lessons. A session ends by itself this long after it starts (a double lesson,
+    # with slack). Failed codes per address are generous because a whole school often shares
+    # one address (pupils already in a lesson are never counted or blocked by it); joins per
+    # address, successful or not, fit a year group joining at once. Screens ask for changes
+    # this often (an unchanged answer is a 304 with no body).
+    LESSON_MAX_MINUTES = 120
+    LESSON_MAX_PARTICIPANTS = 120
+    LESSON_JOIN_FAILURE_LIMIT = "40 per minute; 400 per day"
+    LESSON_JOIN_LIMIT = "300 per minute"
+    LESSON_POLL_SECONDS_PUPIL = 4
+    LESSON_POLL_SECONDS_PRESENTER = 2
+
+    # How long each worker reuses what it worked out, rather than asking again: a session's
+    # signed CSRF token (csrf_tokens.py), a school's guidance edition (editions/school.py;
+    # another worker's change shows within this), and which schools send xAPI statements
+    # (xapi/record.py).
+    CSRF_REUSE_SECONDS = 60.0
+    SCHOOL_EDITION_MEMO_SECONDS = 60.0
+    XAPI_SCHOOLS_MEMO_SECONDS = 30.0
+
+    # Sending xAPI statements (`flask xapi send`, docs/xapi.md): how long one POST to an LRS
+    # may take, and the wait after a failed try, doubling from the first to the most.
+    XAPI_TIMEOUT_SECONDS = 10.0
+    XAPI_BACKOFF_FIRST_SECONDS = 30
+    XAPI_BACKOFF_MOST_SECONDS = 3600
 
     # Two-factor sign-in (docs/security-mfa.md): wrong codes allowed per account (only
     # wrong codes count), wrong codes before the password is asked for again, and how
@@ -215,3 +242,12 @@ def instance_secret_key(instance_path: str) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+# Read from the environment elsewhere, because no app exists where they are needed:
+# - WEB_CONCURRENCY: gunicorn's number of workers, read by training_app/ops/gunicorn_config.py,
+#   which gunicorn loads before it imports the app (docs/deployment.md).
+# - AUDIT_ALLOW_UNAUDITED: `make audit`'s script (training_app/ops/dependency_audit.py), run
+#   without an app.
+# - PATH, HOME, LANG and PGSSLMODE are passed on to pg_dump and psql by the backup commands
+#   (training_app/ops/backup.py), not read as settings.

@@ -4,7 +4,7 @@ Every signed-in page carries a CSRF token (the sign-out button is a form), and F
 signs the session's secret token afresh for each one: a timestamped HMAC, about a
 twentieth of a reading page's time on an INSET morning (bench/README.md). A worker now
 reuses the signed token it made for the same session token and key in the last
-`CSRF_REUSE_SECONDS`. Nothing else changes: the token is the same kind Flask-WTF checks,
+CSRF_REUSE_SECONDS (config.py). Nothing else changes: the token is the same kind Flask-WTF checks,
 bound to the same session, and at most that much older, so it still expires within
 WTF_CSRF_TIME_LIMIT of when it was signed.
 """
@@ -16,8 +16,6 @@ import time
 from flask import Flask, Response, g, request, session
 
 from training_app.memo import BoundedMemo
-
-CSRF_REUSE_SECONDS = 60.0
 
 # (signing key, session's raw token) -> (signed token, when it was signed).
 _SIGNED: BoundedMemo[tuple[str | bytes, str], tuple[str, float]] = BoundedMemo(20_000)
@@ -40,7 +38,7 @@ def init_app(app: Flask) -> None:
         if not isinstance(raw, str):
             return
         found = _SIGNED.get((signing_key(), raw))
-        if found is not None and time.time() - found[1] < CSRF_REUSE_SECONDS:
+        if found is not None and time.time() - found[1] < app.config["CSRF_REUSE_SECONDS"]:
             # Where Flask-WTF's generate_csrf looks first for this request's token.
             setattr(g, field, found[0])
             g.csrf_token_reused = True

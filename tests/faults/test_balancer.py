@@ -16,7 +16,7 @@ import redis
 
 from bench.balancer import clear_limits, run
 from tests.conftest import (
-    POSTGRES_URL,
+    POSTGRES_AVAILABLE,
     SKIP_POSTGRES_REASON,
     empty_postgres_database,
     worker_database,
@@ -37,7 +37,7 @@ def _redis_down() -> bool:
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(not POSTGRES_URL, reason=SKIP_POSTGRES_REASON),
+    pytest.mark.skipif(not POSTGRES_AVAILABLE, reason=SKIP_POSTGRES_REASON),
     pytest.mark.skipif(
         shutil.which("haproxy") is None,
         reason="haproxy is not installed (make test and make bench install Debian's)",

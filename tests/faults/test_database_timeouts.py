@@ -13,7 +13,13 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.exc import OperationalError
 
-from tests.conftest import POSTGRES_URL, SKIP_POSTGRES_REASON, csrf_from, make_app
+from tests.conftest import (
+    POSTGRES_AVAILABLE,
+    SKIP_POSTGRES_REASON,
+    csrf_from,
+    make_app,
+    postgres_url,
+)
 from tests.factories import PASSWORD
 from tests.faults.live import closed_port, silent_server
 from training_app.config import normalise_database_url
@@ -136,10 +142,10 @@ def test_a_statement_running_too_long_gives_a_503_after_the_statement_timeout(ap
     assert_unavailable_page(response, started, within=3)
 
 
-@pytest.mark.skipif(not POSTGRES_URL, reason=SKIP_POSTGRES_REASON)
+@pytest.mark.skipif(not POSTGRES_AVAILABLE, reason=SKIP_POSTGRES_REASON)
 @pytest.mark.postgres
 def test_the_time_limits_are_in_force_on_every_postgresql_connection(app_with):
-    app = app_with(normalise_database_url(POSTGRES_URL))
+    app = app_with(normalise_database_url(postgres_url()))
     with app.app_context(), db.engine.connect() as conn:
         statement = conn.execute(sa.text("SHOW statement_timeout")).scalar()
         lock = conn.execute(sa.text("SHOW lock_timeout")).scalar()

@@ -5,10 +5,7 @@ owns."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import subprocess
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -17,71 +14,24 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.live import Client, Server, app_env, free_port, prepare_database
+from tests.faults.live import Client, Server, app_env, prepare_database
+from tests.private_postgres import PrivatePostgres, why_not_startable
+from tests.private_postgres import private_postgres as start_private_postgres
 from training_app.database import QUIET_SECONDS
-
-PG_BIN = Path("/usr/lib/postgresql")
-
-
-def _pg_tool(name: str) -> str | None:
-    found = sorted(PG_BIN.glob(f"*/bin/{name}"))
-    return str(found[-1]) if found else shutil.which(name)
-
-
-def _as_postgres(args: list[str]) -> list[str]:
-    # PostgreSQL refuses to run as root; CI runs as root, developers usually do not.
-    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
 
 
 @pytest.fixture
-def private_postgres() -> Iterator[tuple[str, list[str]]]:
-    """A throwaway PostgreSQL cluster on a free port: (URL, pg_ctl command prefix)."""
-    initdb, pg_ctl = _pg_tool("initdb"), _pg_tool("pg_ctl")
-    if not initdb or not pg_ctl:
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
-    if os.geteuid() == 0 and shutil.which("runuser") is None:
-        pytest.skip("running as root without runuser to start PostgreSQL as another user")
-    # Not under pytest's tmp_path: that is private to root, and the server runs as postgres.
-    base = Path(tempfile.mkdtemp(prefix="training-pg-"))
-    data, sockets = base / "data", base / "sockets"
-    sockets.mkdir()
-    if os.geteuid() == 0:
-        shutil.chown(base, "postgres")
-        shutil.chown(sockets, "postgres")
-    port = free_port()
-    subprocess.run(
-        _as_postgres([initdb, "-D", str(data), "-A", "trust", "-U", "postgres"]),
-        check=True,
-        capture_output=True,
-    )
-    # The server's output always goes to its log file: a server started with its output on
-    # a pipe keeps that pipe open, and `subprocess.run(capture_output=True)` would wait forever.
-    options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1"
-    ctl = _as_postgres([pg_ctl, "-D", str(data), "-w", "-t", "30", "-l", str(base / "log")])
-    ctl += ["-o", options]
-    _pg_ctl(ctl, "start")
-    try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres", ctl
-    finally:
-        _pg_ctl(ctl, "-m", "immediate", "stop", check=False)
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def _pg_ctl(ctl: list[str], *args: str, check: bool = True) -> None:
-    """Run pg_ctl with a time limit, its own output discarded (the server logs to a file)."""
-    subprocess.run(
-        [*ctl, *args],
-        check=check,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        timeout=60,
-    )
+def private_postgres() -> Iterator[PrivatePostgres]:
+    """A throwaway PostgreSQL cluster of this test's own, which it may stop and freeze."""
+    reason = why_not_startable()
+    if reason:
+        pytest.skip(f"no private PostgreSQL: {reason}")
+    with start_private_postgres() as server:
+        yield server
 
 
 def test_app_recovers_after_a_postgres_restart(private_postgres):
-    url, ctl = private_postgres
-    env = app_env(url)
+    env = app_env(private_postgres.url)
     prepare_database(env)
     server = Server(env, workers=2).start()
     try:
@@ -89,15 +39,15 @@ def test_app_recovers_after_a_postgres_restart(private_postgres):
         client.sign_in("staff@northfield.demo")
         assert client.get("/")[0] == 200
 
-        _pg_ctl(ctl, "-m", "fast", "stop")
+        private_postgres.pg_ctl("-m", "fast", "stop")
         status, headers, body = get_with_headers(client, "/")
         assert status == 503 and "briefly unavailable" in body
         assert int(headers["Retry-After"]) > 0
 
-        _pg_ctl(ctl, "start")
+        private_postgres.pg_ctl("start")
         statuses = [client.get("/")[0] for _ in range(4)]  # both workers' pools recover
         assert statuses == [200] * 4
-        _pg_ctl(ctl, "-m", "fast", "restart")
+        private_postgres.pg_ctl("-m", "fast", "restart")
         assert [client.get("/")[0] for _ in range(4)] == [200] * 4
     finally:
         server.stop()
@@ -124,9 +74,12 @@ def test_a_hung_postgres_gives_503_pages_in_seconds_and_recovers(private_postgre
     """Every PostgreSQL process frozen (SIGSTOP): the kernel still accepts connections and
     pings, nothing answers. The pooled connection's ping and the new connection both give
     up in time, so the page is a 503, not a worker stuck until gunicorn kills it."""
-    url, ctl = private_postgres
-    data = Path(ctl[ctl.index("-D") + 1])
-    env = app_env(url, DATABASE_CONNECT_TIMEOUT_SECONDS="2", DATABASE_PING_TIMEOUT_SECONDS="1")
+    data = private_postgres.data
+    env = app_env(
+        private_postgres.url,
+        DATABASE_CONNECT_TIMEOUT_SECONDS="2",
+        DATABASE_PING_TIMEOUT_SECONDS="1",
+    )
     prepare_database(env)
     server = Server(env, workers=1).start()
     pids: list[int] = []

@@ -17,7 +17,7 @@ import redis
 
 from tests.conftest import csrf_from, make_app, post_form
 from tests.faults.live import closed_port, silent_server
-from tests.web.test_lessons import join, serve_sample, start
+from tests.helpers.lessons import join, serve_sample, start
 from training_app.extensions import db
 
 # The outage has nothing to do with the database: SQLite is enough.

@@ -79,14 +79,8 @@ def test_tally_counts_each_choice_and_respondent(module):
 
 
 @given(st.lists(st.sampled_from(["no", "yes", "some"]), max_size=60))
-def test_tally_of_single_choices_adds_up(picks):
-    import yaml
-
-    from tests.lessons.sample import QUIZ
-    from training_app.content.quizfile import read_quiz
-
-    quiz, _ = read_quiz(yaml.safe_dump(QUIZ), "q.yaml", MODULE)
-    result = tally(quiz.nodes["most"], [[p] for p in picks])
+def test_tally_of_single_choices_adds_up(module, picks):
+    result = tally(module.quiz.nodes["most"], [[p] for p in picks])
     assert result.respondents == len(picks)
     assert sum(n for _, n in result.counts) == len(picks)
     for choice in ("no", "yes", "some"):

@@ -18,7 +18,7 @@ from training_app.rehearsal.questions import (
     telling,
 )
 
-PROPERTIES = settings(max_examples=300, deadline=None)
+PROPERTIES = settings(max_examples=300)
 incidents = st.builds(
     generate, st.integers(min_value=0, max_value=MAX_SEED), st.sampled_from(DIFFICULTIES)
 )

@@ -135,7 +135,7 @@ incidents = st.builds(
 )
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=120)
 @given(incidents, st.sampled_from(PROTOCOLS))
 def test_the_right_answer_scores_and_any_change_to_it_does_not(incident, protocol):
     case = Case.of(incident.facts, protocol)

@@ -46,7 +46,7 @@ BLAMING = re.compile(
     r"careless|naive|foolish|stupid|brought it on|asked for it|disciplin|sanction|punish",
     re.IGNORECASE,
 )
-PROPERTIES = settings(max_examples=120, deadline=None)
+PROPERTIES = settings(max_examples=120)
 
 pupils = st.builds(
     Pupil,

@@ -36,7 +36,7 @@ from training_app.rules.protocol import (
     VIEWING_RULE_CHOICES,
 )
 
-PROPERTIES = settings(max_examples=150, deadline=None)
+PROPERTIES = settings(max_examples=150)
 
 pupils = st.builds(
     Pupil,
@@ -188,7 +188,7 @@ def test_output_shape(facts: Facts, protocol: LocalProtocol) -> None:
     assert ("record_reasons_and_get_signoff" in ids) == decision.record_reasons_for_not_referring
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(facts_strategy, protocols)
 def test_explain_covers_the_decision(facts: Facts, protocol: LocalProtocol) -> None:
     decision = decide(facts, protocol)

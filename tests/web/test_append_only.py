@@ -12,9 +12,8 @@ from flask_migrate import upgrade
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError
 
-from tests.compliance.support import add_completion
 from tests.conftest import make_app
-from tests.web.test_migrations import empty_database  # noqa: F401 - a fixture
+from tests.helpers.compliance import add_completion
 from training_app.audit.models import AuditEvent
 from training_app.audit.services import record_event
 from training_app.compliance.services import void_record
@@ -134,7 +133,7 @@ def test_the_purge_command_refuses_a_recent_cutoff_and_runs_with_a_reason(app, r
         assert db.session.scalar(select(sa.func.count()).select_from(Completion)) == 0
 
 
-def test_the_migrations_install_the_same_guard_on_both_databases(empty_database):  # noqa: F811
+def test_the_migrations_install_the_same_guard_on_both_databases(empty_database):
     app = make_app(empty_database)
     with app.app_context():
         upgrade()

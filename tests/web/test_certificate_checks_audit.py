@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from tests.compliance.support import add_completion
+from tests.helpers.compliance import add_completion
 from training_app.audit.models import AuditEvent
 from training_app.compliance import certificates
 from training_app.extensions import db

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from tests.compliance.support import add_completion
+from tests.helpers.compliance import add_completion
 from training_app.compliance.figures import academic_year
 from training_app.compliance.status import uk_today
 

@@ -8,31 +8,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.compliance.support import add_completion, counting_queries, set_policy
 from tests.conftest import mentions
-from training_app.auth.models import User
+from tests.helpers.compliance import add_completion, add_people, counting_queries, set_policy
 from training_app.compliance.figures import academic_year
 from training_app.compliance.policy import ROLE_KEYS, Requirement, TrainingPolicy
 from training_app.compliance.status import uk_date, uk_today
 from training_app.extensions import db
-
-
-def add_people(app, school, n, *, prefix="Bulk", group="support", start=None):
-    """Add people without passwords (as an import does), quickly."""
-    with app.app_context():
-        for i in range(n):
-            db.session.add(
-                User(
-                    school_id=school.id,
-                    name=f"{prefix} {i:03d}",
-                    email=f"{prefix.lower()}{i}@{school.id}.example",
-                    role="staff",
-                    staff_group=group,
-                    start_date=start,
-                )
-            )
-        db.session.commit()
-
 
 # Two modules for everyone, so the counts below do not depend on which DSL modules are published.
 TWO_MODULES = TrainingPolicy(

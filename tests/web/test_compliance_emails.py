@@ -1,5 +1,4 @@
 """Reminders and invitations from the dashboard, over real SMTP (aiosmtpd on loopback)."""
-# ruff: noqa: F811 - pytest fixtures (smtp_inbox) are imported and taken as arguments
 
 from __future__ import annotations
 
@@ -8,11 +7,17 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from tests.compliance.support import add_completion, set_policy
 from tests.conftest import post_form
-from tests.web.test_compliance_import import HEADER, commit, preview_url, upload
-from tests.web.test_compliance_reminders import body, by_recipient, configure, remind
-from tests.web.test_mail import Inbox, smtp_inbox  # noqa: F401 - the SMTP server fixture
+from tests.helpers.compliance import (
+    HEADER,
+    add_completion,
+    commit,
+    preview_url,
+    remind,
+    set_policy,
+    upload,
+)
+from tests.helpers.mail import body, by_recipient, send_mail_to
 from training_app.audit.models import AuditEvent
 from training_app.auth.models import User
 from training_app.compliance.models import SentReminder
@@ -40,7 +45,7 @@ def test_admin_previews_then_reminds_everyone_overdue_once(
     app, runner, world, login_as, smtp_inbox
 ):
     inbox, port = smtp_inbox
-    configure(app, port)
+    send_mail_to(app, port)
     staff, dsl = world.users["staff"], world.users["dsl"]
     add_completion(app, staff, "first-responder", days_ago=365 - 14)  # due in 14 days
     add_completion(app, dsl, "first-responder", days_ago=400)  # overdue
@@ -73,7 +78,7 @@ def test_admin_previews_then_reminds_everyone_overdue_once(
 
 def test_ticked_people_only_and_nobody_ticked_is_explained(app, world, login_as, smtp_inbox):
     inbox, port = smtp_inbox
-    configure(app, port)
+    send_mail_to(app, port)
     staff, dsl = world.users["staff"], world.users["dsl"]
     add_completion(app, staff, "first-responder", days_ago=400)
     add_completion(app, dsl, "first-responder", days_ago=400)
@@ -94,7 +99,7 @@ def test_ticked_people_only_and_nobody_ticked_is_explained(app, world, login_as,
 
 def test_invitation_gives_imported_staff_a_set_password_link(app, world, login_as, smtp_inbox):
     inbox, port = smtp_inbox
-    configure(app, port)
+    send_mail_to(app, port)
     client = login_as("school_admin")
     commit(
         client,

@@ -3,40 +3,22 @@ no-op, leavers, another school's email, and `flask users import`."""
 
 from __future__ import annotations
 
-import io
 import re
 
 from sqlalchemy import func, select
 
 from tests.conftest import csrf_from, mentions
+from tests.helpers.compliance import HEADER, commit, preview_url, upload
 from training_app.audit.models import AuditEvent
 from training_app.auth.models import User
 from training_app.compliance.models import RoleChange, StaffImport
 from training_app.extensions import db
 
-HEADER = "Name,Email,Role,Staff group,Start date\n"
 GOOD = (
     HEADER
     + "Amira Khan,amira@a1.example,Staff,Teaching,01/09/2025\n"
     + "Ben Doyle,ben@a1.example,Deputy DSL,Pastoral,2024-09-02\n"
 )
-
-
-def upload(client, school_id, text, filename="staff.csv"):
-    url = f"/schools/{school_id}/people/import"
-    token = csrf_from(client, url)
-    data = {"csrf_token": token, "file": (io.BytesIO(text.encode()), filename)}
-    return client.post(url, data=data, content_type="multipart/form-data")
-
-
-def preview_url(response):
-    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    return response.headers["Location"]
-
-
-def commit(client, preview, **extra):
-    token = csrf_from(client, preview)
-    return client.post(preview + "/commit", data={"csrf_token": token, **extra})
 
 
 def count(app, model, *where):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.compliance.support import add_completion
 from tests.conftest import csrf_from, mentions
+from tests.helpers.compliance import add_completion
 from training_app.compliance.models import Exemption
 from training_app.extensions import db
 from training_app.learning.models import Completion

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from tests.compliance.support import add_completion, set_policy
 from tests.conftest import post_form
+from tests.helpers.compliance import HEADER, add_completion, commit, preview_url, set_policy, upload
 from training_app.admin.models import SchoolProtocol
 from training_app.audit.models import AuditEvent
 from training_app.compliance.policy import ROLE_KEYS, Requirement, TrainingPolicy
@@ -131,8 +131,6 @@ def test_a_requirement_added_later_is_due_after_the_induction_period(app, world,
 def test_promotion_to_dsl_gives_an_induction_period_for_the_dsl_modules(
     app, login_as, world, make_user
 ):
-    from tests.web.test_compliance_import import HEADER, commit, preview_url, upload
-
     veteran = make_user(
         "staff",
         world.a1,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from tests.compliance.support import add_completion
 from tests.conftest import post_form
+from tests.helpers.compliance import add_completion
 from training_app.auth.models import User
 from training_app.compliance import services
 from training_app.compliance.models import Exemption

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from tests.compliance.support import add_completion, pdf_text
 from tests.conftest import post_form
+from tests.helpers.compliance import add_completion, add_people, counting_queries, pdf_text
 from training_app.audit.models import AuditEvent
 from training_app.compliance.models import Exemption
 from training_app.compliance.status import uk_date, uk_today
@@ -212,9 +212,6 @@ def test_voiding_the_newest_record_falls_back_to_the_one_before(app, login_as, w
 
 
 def test_trust_dashboard_makes_no_query_per_person(app, login_as, world):
-    from tests.compliance.support import counting_queries
-    from tests.web.test_compliance_dashboard import add_people
-
     client = login_as("trust_admin")
     url = f"/trusts/{world.a1.trust_id}/compliance"
     client.get(url)

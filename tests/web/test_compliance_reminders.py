@@ -7,44 +7,18 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from tests.compliance.support import add_completion
 from tests.conftest import mentions
-from tests.web.test_mail import Inbox, smtp_inbox  # noqa: F401 - the SMTP server fixture
+from tests.helpers.compliance import add_completion, remind
+from tests.helpers.mail import body, by_recipient, send_mail_to
 from training_app.audit.models import AuditEvent
 from training_app.compliance.models import SentReminder
 from training_app.compliance.status import uk_today
 from training_app.extensions import db
 
 
-def configure(app, port):
-    app.config.update(
-        MAIL_BACKEND="smtp",
-        MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=port,
-        EXTERNAL_URL="https://training.example.org",
-    )
-
-
-def by_recipient(inbox):
-    found = {}
-    for message in inbox.messages:
-        found.setdefault(message["To"], []).append(message)
-    return found
-
-
-def body(message):
-    return message.get_payload(decode=True).decode()
-
-
-def remind(runner, *extra):
-    result = runner.invoke(args=["compliance", "remind", *extra])
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def test_reminders_are_delivered_once(app, runner, world, smtp_inbox):  # noqa: F811
+def test_reminders_are_delivered_once(app, runner, world, smtp_inbox):
     inbox, port = smtp_inbox
-    configure(app, port)
+    send_mail_to(app, port)
     staff, dsl = world.users["staff"], world.users["dsl"]
     add_completion(app, staff, "first-responder", days_ago=365 - 14)  # due in 14 days
     add_completion(app, dsl, "first-responder", days_ago=400)  # overdue
@@ -85,9 +59,9 @@ def test_reminders_are_delivered_once(app, runner, world, smtp_inbox):  # noqa: 
         assert event.school_id == world.a1.id
 
 
-def test_the_seven_day_and_on_the_day_reminders_then_weekly_overdue(app, runner, world, smtp_inbox):  # noqa: F811
+def test_the_seven_day_and_on_the_day_reminders_then_weekly_overdue(app, runner, world, smtp_inbox):
     inbox, port = smtp_inbox
-    configure(app, port)
+    send_mail_to(app, port)
     staff = world.users["staff"]
     add_completion(app, staff, "first-responder", days_ago=365 - 14)
     remind(runner)
@@ -120,19 +94,19 @@ def test_the_seven_day_and_on_the_day_reminders_then_weekly_overdue(app, runner,
     assert len(today_mail) == 1
 
 
-def test_a_failed_send_is_not_recorded_and_goes_out_next_time(app, runner, world, smtp_inbox):  # noqa: F811
+def test_a_failed_send_is_not_recorded_and_goes_out_next_time(app, runner, world, smtp_inbox):
     inbox, port = smtp_inbox
     add_completion(app, world.users["staff"], "first-responder", days_ago=400)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         dead_port = sock.getsockname()[1]
-    configure(app, dead_port)
+    send_mail_to(app, dead_port)
     app.config["MAIL_TIMEOUT_SECONDS"] = 2
     failed = runner.invoke(args=["compliance", "remind"])
     assert failed.exit_code != 0 and "could not be sent" in failed.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SentReminder)) == 0
-    configure(app, port)
+    send_mail_to(app, port)
     assert "(4 emails)" in remind(runner)
     assert len(inbox.messages) == 4
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from tests.compliance.support import add_completion
 from tests.conftest import post_form
-from tests.web.test_reset_links import NEW, _request_link
+from tests.helpers.accounts import NEW_PASSWORD, request_reset_link
+from tests.helpers.compliance import add_completion
 from training_app.auth.models import PasswordResetToken
 from training_app.extensions import db
 from training_app.mail import build_message, console_text, send_mail
@@ -39,18 +39,18 @@ def test_console_text_keeps_lines_without_links(app):
 
 def test_a_failing_link_says_whether_it_is_malformed_used_or_expired(app, client, make_user):
     user = make_user()
-    link = _request_link(app, user.email)
+    link = request_reset_link(app, user.email)
     cut = client.get(link[:-10])  # half a link, as copied from a wrapped email
     assert cut.status_code == 410
     assert "This link is incomplete or mistyped" in cut.get_data(as_text=True)
 
-    assert post_form(client, link, NEW).status_code == 302
+    assert post_form(client, link, NEW_PASSWORD).status_code == 302
     used = client.get(link)
     assert used.status_code == 410 and "This link has already been used" in used.get_data(
         as_text=True
     )
 
-    later = _request_link(app, user.email)
+    later = request_reset_link(app, user.email)
     with app.app_context():
         for row in db.session.query(PasswordResetToken).filter_by(used_at=None):
             row.expires_at = utcnow() - timedelta(minutes=1)

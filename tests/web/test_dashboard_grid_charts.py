@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from tests.web.test_compliance_dashboard import add_completion
+from tests.helpers.compliance import add_completion
 from training_app.compliance.charts import bar_chart, line_chart, month_ends
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tests.conftest import mentions, post_form
 from tests.factories import sign_in
-from tests.web.test_learning import MODULE, _start
+from tests.helpers.learning import MODULE, start_module
 from training_app.admin.models import SchoolProtocol
 from training_app.admin.protocols import update_protocol
 from training_app.audit.models import AuditEvent
@@ -157,7 +157,7 @@ def test_the_module_intro_names_the_edition_an_attempt_started_under(app, login_
     staff = login_as("staff")
     intro = _visible(staff.get(f"/learn/{MODULE}"))
     assert f"This module follows {GROUP}, with your school's local protocol." in intro
-    _start(staff)
+    start_module(staff)
     _follow(app, world, "ukcis-2024")
     intro = _text(staff.get(f"/learn/{MODULE}"))
     main, footer = intro.split('<footer class="site-footer">', 1)
@@ -272,6 +272,6 @@ def test_a_change_saved_by_another_worker_shows_within_a_minute(app, login_as, w
             world.a1.id, LocalProtocol(edition="ukcis-2024"), actor=admin, ip_address=None
         )
     assert GROUP in _footer(staff.get("/"))
-    later = school.time.monotonic() + school.REMEMBER_SECONDS + 1
+    later = school.time.monotonic() + app.config["SCHOOL_EDITION_MEMO_SECONDS"] + 1
     monkeypatch.setattr(school.time, "monotonic", lambda: later)
     assert NATIONAL_2024 in _footer(staff.get("/"))

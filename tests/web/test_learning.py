@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import csrf_from
+from tests.helpers.learning import (
+    MODULE,
+    answer_all,
+    form_state,
+    latest_attempt,
+    module_quiz,
+    read_to_quiz,
+    right,
+    start_module,
+)
 from training_app.admin.models import SchoolProtocol
 from training_app.content.evaluate import correct_choice_ids
 from training_app.extensions import db
@@ -17,63 +25,6 @@ from training_app.learning.catalogue import library
 from training_app.learning.models import Answer, Attempt, Completion
 from training_app.rules import LocalProtocol
 from training_app.rules.protocol import protocol_to_dict
-
-MODULE = "first-responder"
-
-
-def _quiz(app):
-    with app.app_context():
-        return library().module(MODULE).quiz
-
-
-def _start(client, **extra):
-    token = csrf_from(client, f"/learn/{MODULE}")
-    return client.post(f"/learn/{MODULE}/start", data={"csrf_token": token, **extra})
-
-
-def _attempt(app, user_id):
-    with app.app_context():
-        return db.session.scalar(
-            select(Attempt).where(Attempt.user_id == user_id).order_by(Attempt.id.desc())
-        )
-
-
-def _form_state(html):
-    step = re.search(r'name="step" value="(\d+)"', html)
-    node = re.search(r'name="node" value="([^"]+)"', html)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
-    return int(step[1]), node[1], token[1]
-
-
-def _answer_all(app, client, attempt_id, choose):
-    """Answer every question until the result; `choose(node)` returns the choice ids."""
-    quiz = _quiz(app)
-    quiz_url = f"/learn/{MODULE}/attempts/{attempt_id}/quiz"
-    for _ in range(50):
-        response = client.get(quiz_url)
-        if response.status_code == 302:
-            return response.headers["Location"]
-        step, node_id, token = _form_state(response.get_data(as_text=True))
-        node = quiz.nodes[node_id]
-        data = {"csrf_token": token, "step": step, "node": node_id}
-        if node.is_question:
-            data["choice"] = list(choose(node))
-        response = client.post(f"/learn/{MODULE}/attempts/{attempt_id}/answer", data=data)
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    raise AssertionError("quiz never ended")
-
-
-def right(node):
-    return list(correct_choice_ids(node, LocalProtocol()))[: None if node.select == "many" else 1]
-
-
-def _read_to_quiz(client, attempt_id, pages):
-    for number in range(1, pages + 1):
-        assert (
-            client.get(f"/learn/{MODULE}/attempts/{attempt_id}/pages/{number}").status_code == 200
-        )
-    token = csrf_from(client, f"/learn/{MODULE}/attempts/{attempt_id}/pages/{pages}")
-    return client.post(f"/learn/{MODULE}/attempts/{attempt_id}/quiz", data={"csrf_token": token})
 
 
 def test_home_lists_the_module_not_started(login_as):
@@ -83,12 +34,12 @@ def test_home_lists_the_module_not_started(login_as):
 
 def test_full_pass_records_one_completion_with_version_and_expiry(app, login_as, world):
     client = login_as("staff")
-    assert _start(client).status_code == 302
-    attempt = _attempt(app, world.users["staff"].id)
+    assert start_module(client).status_code == 302
+    attempt = latest_attempt(app, world.users["staff"].id)
     with app.app_context():
         module = library().module(MODULE)
-    assert _read_to_quiz(client, attempt.id, len(module.pages)).status_code == 200
-    result_url = _answer_all(app, client, attempt.id, right)
+    assert read_to_quiz(client, attempt.id, len(module.pages)).status_code == 200
+    result_url = answer_all(app, client, attempt.id, right)
     assert result_url.endswith(f"/attempts/{attempt.id}/result")
     page = client.get(result_url).get_data(as_text=True)
     assert "You passed" in page and "100%" in page
@@ -107,12 +58,12 @@ def test_full_pass_records_one_completion_with_version_and_expiry(app, login_as,
 
 def test_wrong_answer_shows_why_with_guidance_quote_and_link(app, login_as, world):
     client = login_as("staff")
-    _start(client, skip_reading="y")
-    attempt = _attempt(app, world.users["staff"].id)
+    start_module(client, skip_reading="y")
+    attempt = latest_attempt(app, world.users["staff"].id)
     client.get(f"/learn/{MODULE}/attempts/{attempt.id}/pages/1")
-    quiz = _quiz(app)
-    response = _read_to_quiz(client, attempt.id, 1)
-    step, node_id, token = _form_state(response.get_data(as_text=True))
+    quiz = module_quiz(app)
+    response = read_to_quiz(client, attempt.id, 1)
+    step, node_id, token = form_state(response.get_data(as_text=True))
     node = quiz.nodes[node_id]
     wrong = next(c.id for c in node.choices if c.id not in correct_choice_ids(node))
     response = client.post(
@@ -127,20 +78,20 @@ def test_wrong_answer_shows_why_with_guidance_quote_and_link(app, login_as, worl
 
 def test_failing_lists_missed_rules_and_retry_goes_straight_to_quiz(app, login_as, world):
     client = login_as("staff")
-    _start(client)
-    attempt = _attempt(app, world.users["staff"].id)
-    _read_to_quiz(client, attempt.id, len(library_pages(app)))
+    start_module(client)
+    attempt = latest_attempt(app, world.users["staff"].id)
+    read_to_quiz(client, attempt.id, len(library_pages(app)))
 
     def wrong(node):
         key = set(correct_choice_ids(node))
         return [next(c.id for c in node.choices if c.id not in key)]
 
-    result = client.get(_answer_all(app, client, attempt.id, wrong)).get_data(as_text=True)
+    result = client.get(answer_all(app, client, attempt.id, wrong)).get_data(as_text=True)
     assert "Not passed yet" in result and "What to look at again" in result
     assert "Report it to the DSL straight away" in result
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Completion)) == 0
-    response = _start(client, skip_reading="y")
+    response = start_module(client, skip_reading="y")
     assert response.headers["Location"].endswith("/quiz")
 
 
@@ -151,11 +102,11 @@ def library_pages(app):
 
 def test_same_answer_twice_records_once_and_shows_current_state(app, login_as, world):
     client = login_as("staff")
-    _start(client, skip_reading="y")
-    attempt = _attempt(app, world.users["staff"].id)
-    html = _read_to_quiz(client, attempt.id, 1).get_data(as_text=True)
-    step, node_id, token = _form_state(html)
-    choice = right(_quiz(app).nodes[node_id])
+    start_module(client, skip_reading="y")
+    attempt = latest_attempt(app, world.users["staff"].id)
+    html = read_to_quiz(client, attempt.id, 1).get_data(as_text=True)
+    step, node_id, token = form_state(html)
+    choice = right(module_quiz(app).nodes[node_id])
     data = {"csrf_token": token, "step": step, "node": node_id, "choice": choice}
     first = client.post(f"/learn/{MODULE}/attempts/{attempt.id}/answer", data=data)
     second = client.post(f"/learn/{MODULE}/attempts/{attempt.id}/answer", data=data)
@@ -166,17 +117,17 @@ def test_same_answer_twice_records_once_and_shows_current_state(app, login_as, w
 
 def test_stale_form_from_another_tab_is_explained(app, login_as, world):
     client = login_as("staff")
-    _start(client, skip_reading="y")
-    attempt = _attempt(app, world.users["staff"].id)
-    html = _read_to_quiz(client, attempt.id, 1).get_data(as_text=True)
-    step, node_id, token = _form_state(html)
+    start_module(client, skip_reading="y")
+    attempt = latest_attempt(app, world.users["staff"].id)
+    html = read_to_quiz(client, attempt.id, 1).get_data(as_text=True)
+    step, node_id, token = form_state(html)
     response = client.post(
         f"/learn/{MODULE}/attempts/{attempt.id}/answer",
         data={
             "csrf_token": token,
             "step": step + 5,
             "node": node_id,
-            "choice": right(_quiz(app).nodes[node_id]),
+            "choice": right(module_quiz(app).nodes[node_id]),
         },
         follow_redirects=True,
     )
@@ -185,10 +136,10 @@ def test_stale_form_from_another_tab_is_explained(app, login_as, world):
 
 def test_tampered_choice_is_refused_with_a_message(app, login_as, world):
     client = login_as("staff")
-    _start(client, skip_reading="y")
-    attempt = _attempt(app, world.users["staff"].id)
-    html = _read_to_quiz(client, attempt.id, 1).get_data(as_text=True)
-    step, node_id, token = _form_state(html)
+    start_module(client, skip_reading="y")
+    attempt = latest_attempt(app, world.users["staff"].id)
+    html = read_to_quiz(client, attempt.id, 1).get_data(as_text=True)
+    step, node_id, token = form_state(html)
     for choice in ("not-a-choice", None):
         data = {"csrf_token": token, "step": step, "node": node_id}
         if choice:
@@ -202,30 +153,30 @@ def test_tampered_choice_is_refused_with_a_message(app, login_as, world):
 
 def test_resume_on_another_device(app, login_as, world):
     laptop = login_as("staff")
-    _start(laptop)
-    attempt = _attempt(app, world.users["staff"].id)
+    start_module(laptop)
+    attempt = latest_attempt(app, world.users["staff"].id)
     laptop.get(f"/learn/{MODULE}/attempts/{attempt.id}/pages/3")
     phone = login_as("staff")
     assert "Continue where you left off" in phone.get(f"/learn/{MODULE}").get_data(as_text=True)
-    response = _start(phone)
+    response = start_module(phone)
     assert response.headers["Location"].endswith(f"/attempts/{attempt.id}/pages/3")
 
 
 def test_someone_elses_attempt_is_not_found(app, login_as, world):
     staff = login_as("staff")
-    _start(staff)
-    attempt = _attempt(app, world.users["staff"].id)
+    start_module(staff)
+    attempt = latest_attempt(app, world.users["staff"].id)
     other = login_as("dsl")
     for path in ("pages/1", "pages/3", "quiz", "result", "steps/1"):
         assert other.get(f"/learn/{MODULE}/attempts/{attempt.id}/{path}").status_code == 404
     # Nor does their reading move it (on PostgreSQL the read and the advance are one statement).
-    assert _attempt(app, world.users["staff"].id).pages_seen == attempt.pages_seen
+    assert latest_attempt(app, world.users["staff"].id).pages_seen == attempt.pages_seen
 
 
 def test_unknown_module_and_page(login_as):
     client = login_as("staff")
     assert client.get("/learn/no-such-module").status_code == 404
-    _start(client)
+    start_module(client)
     assert client.get(f"/learn/{MODULE}/attempts/1/pages/99").status_code == 404
 
 
@@ -237,12 +188,12 @@ def test_guidance_passage_page(client):
 
 def test_content_change_supersedes_the_attempt(app, login_as, world):
     client = login_as("staff")
-    _start(client)
+    start_module(client)
     with app.app_context():
         attempt = db.session.scalar(select(Attempt))
         attempt.content_version = "old"
         db.session.commit()
-    _start(client)
+    start_module(client)
     with app.app_context():
         statuses = sorted(db.session.scalars(select(Attempt.status)))
     assert statuses == ["in_progress", "superseded"]
@@ -258,11 +209,11 @@ def test_school_protocol_decides_the_device_answer(app, login_as, world):
         )
         db.session.commit()
     client = login_as("staff")
-    _start(client)
-    attempt = _attempt(app, world.users["staff"].id)
+    start_module(client)
+    attempt = latest_attempt(app, world.users["staff"].id)
     body = client.get(f"/learn/{MODULE}/attempts/{attempt.id}/pages/5").get_data(as_text=True)
     assert "switch it off" in body.lower() or "power" in body.lower()
-    quiz = _quiz(app)
+    quiz = module_quiz(app)
     power = quiz.nodes["pe_power"]
     expected = correct_choice_ids(power, LocalProtocol(device_power="power_off"))
     assert [power.choice(c).action for c in expected] == ["power_off_device"]
@@ -271,14 +222,14 @@ def test_school_protocol_decides_the_device_answer(app, login_as, world):
 @pytest.mark.parametrize("repeat", [2, 5])
 def test_concurrent_final_answers_make_one_completion(app, login_as, world, repeat):
     client = login_as("staff")
-    _start(client, skip_reading="y")
-    attempt = _attempt(app, world.users["staff"].id)
-    _read_to_quiz(client, attempt.id, 1)
-    quiz = _quiz(app)
+    start_module(client, skip_reading="y")
+    attempt = latest_attempt(app, world.users["staff"].id)
+    read_to_quiz(client, attempt.id, 1)
+    quiz = module_quiz(app)
     # Answer everything except the last question.
     for _ in range(50):
         html = client.get(f"/learn/{MODULE}/attempts/{attempt.id}/quiz").get_data(as_text=True)
-        step, node_id, token = _form_state(html)
+        step, node_id, token = form_state(html)
         node = quiz.nodes[node_id]
         data = {"csrf_token": token, "step": step, "node": node_id, "choice": right(node)}
         if (node.choice(data["choice"][0]).next or node.next) == "end":

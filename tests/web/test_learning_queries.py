@@ -16,7 +16,14 @@ import sqlalchemy as sa
 from flask import Flask
 
 from tests.conftest import csrf_from
-from tests.web.test_learning import MODULE, _attempt, _form_state, _quiz, _start, right
+from tests.helpers.learning import (
+    MODULE,
+    form_state,
+    latest_attempt,
+    module_quiz,
+    right,
+    start_module,
+)
 from training_app.content.graph import next_node_id
 from training_app.content.model import END
 from training_app.extensions import db
@@ -53,8 +60,8 @@ def _reads(seen: list[str], table: str) -> list[str]:
 def _staff_attempt(app: Flask, login_as: Any, world: Any, **start: str) -> tuple[Any, Any]:
     """A signed-in member of staff and the attempt at the module they have just started."""
     client = login_as("staff")
-    _start(client, **start)
-    return client, _attempt(app, world.users["staff"].id)
+    start_module(client, **start)
+    return client, latest_attempt(app, world.users["staff"].id)
 
 
 def _on_postgresql(app: Flask) -> bool:
@@ -84,7 +91,7 @@ def test_a_new_page_is_recorded_without_loading_anything_again(app, login_as, wo
     assert len(_reads(seen, "attempts")) == 1 and len(_reads(seen, "users")) == 1, seen
     writes = [s for s in seen if not s.startswith("SELECT")]
     assert len(writes) == 1 and "UPDATE attempts SET pages_seen" in writes[0], seen
-    assert _attempt(app, world.users["staff"].id).pages_seen == 3
+    assert latest_attempt(app, world.users["staff"].id).pages_seen == 3
 
 
 def test_progress_skips_the_wait_for_the_disk_on_postgresql(app, login_as, world):
@@ -94,7 +101,7 @@ def test_progress_skips_the_wait_for_the_disk_on_postgresql(app, login_as, world
     token = csrf_from(client, f"/learn/{MODULE}/attempts/{attempt.id}/pages/1")
     client.post(f"/learn/{MODULE}/attempts/{attempt.id}/quiz", data={"csrf_token": token})
     html = client.get(f"/learn/{MODULE}/attempts/{attempt.id}/quiz").get_data(as_text=True)
-    node = _quiz(app).nodes[re.search(r'name="node" value="([^"]+)"', html)[1]]
+    node = module_quiz(app).nodes[re.search(r'name="node" value="([^"]+)"', html)[1]]
     with statements(app) as answer:
         response = client.post(
             f"/learn/{MODULE}/attempts/{attempt.id}/answer",
@@ -131,7 +138,7 @@ def test_a_replayed_answer_writes_nothing_and_reads_three_rows(app, login_as, wo
     token = csrf_from(client, f"/learn/{MODULE}/attempts/{attempt.id}/pages/1")
     client.post(f"/learn/{MODULE}/attempts/{attempt.id}/quiz", data={"csrf_token": token})
     html = client.get(f"/learn/{MODULE}/attempts/{attempt.id}/quiz").get_data(as_text=True)
-    node = _quiz(app).nodes[re.search(r'name="node" value="([^"]+)"', html)[1]]
+    node = module_quiz(app).nodes[re.search(r'name="node" value="([^"]+)"', html)[1]]
     form = {"csrf_token": token, "step": 1, "node": node.id, "choice": right(node)}
     url = f"/learn/{MODULE}/attempts/{attempt.id}/answer"
     assert client.post(url, data=form).status_code == 302
@@ -184,10 +191,10 @@ def test_a_learners_reading_and_answers_run_statement_at_a_time_on_postgresql(ap
     assert reading[0][0].startswith("WITH advanced AS (UPDATE attempts SET pages_seen")
     token = csrf_from(client, f"/learn/{MODULE}/attempts/{attempt.id}/pages/1")
     client.post(quiz_url, data={"csrf_token": token, "skip_reading": "y"})
-    quiz = _quiz(app)
+    quiz = module_quiz(app)
     for _ in range(50):
         html = client.get(quiz_url).get_data(as_text=True)
-        step, node_id, token = _form_state(html)
+        step, node_id, token = form_state(html)
         node = quiz.nodes[node_id]
         choice = right(node) if node.is_question else []
         data = {"csrf_token": token, "step": step, "node": node_id, "choice": choice}
@@ -225,9 +232,9 @@ def test_a_session_no_longer_live_neither_reads_nor_moves_an_attempt(app, login_
     from training_app.auth.services import revoke_all_sessions
 
     client = login_as("staff")
-    _start(client)
+    start_module(client)
     staff_id = world.users["staff"].id
-    attempt = _attempt(app, staff_id)
+    attempt = latest_attempt(app, staff_id)
     assert client.get(f"/learn/{MODULE}/attempts/{attempt.id}/pages/1").status_code == 200
     with app.app_context():
         revoke_all_sessions(staff_id)  # signed out on another device, say
@@ -235,7 +242,7 @@ def test_a_session_no_longer_live_neither_reads_nor_moves_an_attempt(app, login_
     for path in ("pages/3", "quiz", "steps/1", "result"):
         response = client.get(f"/learn/{MODULE}/attempts/{attempt.id}/{path}")
         assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
-    assert _attempt(app, staff_id).pages_seen == 1
+    assert latest_attempt(app, staff_id).pages_seen == 1
 
 
 def test_a_page_the_module_has_not_reads_only_the_person(app, login_as, world):
@@ -243,7 +250,7 @@ def test_a_page_the_module_has_not_reads_only_the_person(app, login_as, world):
     with statements(app) as seen:
         assert client.get(f"/learn/{MODULE}/attempts/{attempt.id}/pages/99").status_code == 404
     assert len(seen) == 1 and not _reads(seen, "attempts"), seen
-    assert _attempt(app, world.users["staff"].id).pages_seen == attempt.pages_seen
+    assert latest_attempt(app, world.users["staff"].id).pages_seen == attempt.pages_seen
 
 
 def test_a_page_read_apart_from_the_person_still_records_it(app, login_as, world):
@@ -254,4 +261,4 @@ def test_a_page_read_apart_from_the_person_still_records_it(app, login_as, world
         assert client.get(f"/learn/{MODULE}/attempts/{attempt.id}/pages/3").status_code == 200
     assert [s.split()[0] for s in seen] == ["SELECT", "SELECT", "UPDATE"], seen
     assert ("synchronous_commit" in seen[2]) == _on_postgresql(app), seen
-    assert _attempt(app, world.users["staff"].id).pages_seen == 3
+    assert latest_attempt(app, world.users["staff"].id).pages_seen == 3

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.test_lessons import end, join, serve_sample, start
+from tests.helpers.lessons import end, join, serve_sample, start
 
 
 @pytest.fixture

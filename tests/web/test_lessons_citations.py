@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.web.test_lessons import control, join, position_of, start
+from tests.helpers.lessons import control, join, position_of, start
 from training_app.lessons.views import HELP_SOURCES
 from training_app.rules.citations import SOURCES, is_valid_citation
 

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from tests.web.test_lessons import (
+from tests.helpers.lessons import (
     FIRST_QUESTION,
     FORM_RE,
     answer,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -15,25 +15,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import BACKENDS, make_app, worker_database
+from tests.conftest import make_app
 from training_app.config import PROJECT_ROOT
 from training_app.extensions import db
-
-
-@pytest.fixture(params=BACKENDS)
-def empty_database(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    """A URL to a database with nothing in it (a scratch database on PostgreSQL)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-        return
-    url = worker_database("migrations")
-    # Start from nothing: earlier runs may have left tables behind.
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
-    yield url
 
 
 def test_upgrade_from_empty_matches_models_and_downgrades(empty_database):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import csrf_from
 from tests.factories import sign_in
-from tests.web.test_rehearsal import finish
+from tests.helpers.rehearsal import finish
 from training_app.admin.models import SchoolProtocol
 from training_app.extensions import db
 from training_app.rehearsal.models import Rehearsal, RehearsalGroup

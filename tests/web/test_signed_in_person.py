@@ -14,7 +14,7 @@ import re
 import pytest
 
 from tests.conftest import csrf_from
-from tests.web.test_learning import MODULE, _attempt, _start
+from tests.helpers.learning import MODULE, latest_attempt, start_module
 from training_app.auth.models import User
 from training_app.auth.person import PERSON_COLUMNS, SignedInPerson, person_from_row
 
@@ -32,8 +32,8 @@ def test_a_reading_page_and_a_question_show_the_navigation_of_every_other_page(
 ):
     client = login_as(role)
     home = client.get("/").get_data(as_text=True)
-    _start(client)
-    attempt = _attempt(app, world.users[role].id)
+    start_module(client)
+    attempt = latest_attempt(app, world.users[role].id)
     page = client.get(f"/learn/{MODULE}/attempts/{attempt.id}/pages/2")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -54,8 +54,8 @@ def test_a_page_still_sends_a_dsl_without_two_factor_sign_in_to_set_it_up(app, l
     from training_app.mfa.models import TwoFactor
 
     client = login_as("dsl")
-    _start(client)
-    attempt = _attempt(app, world.users["dsl"].id)
+    start_module(client)
+    attempt = latest_attempt(app, world.users["dsl"].id)
     with app.app_context():  # their two-factor sign-in is reset while they are signed in
         db.session.delete(db.session.get(TwoFactor, world.users["dsl"].id))
         db.session.commit()

@@ -18,8 +18,8 @@ from PIL import Image
 from sqlalchemy import select
 from werkzeug.test import EnvironBuilder
 
-from tests.compliance.support import add_completion
 from tests.conftest import csrf_from
+from tests.helpers.compliance import add_completion
 from tests.screens import screens_dir
 from training_app.audit.models import AuditEvent
 from training_app.compliance.logos import MAX_BYTES, SchoolLogo, check_logo

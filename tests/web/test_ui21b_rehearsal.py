@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from tests.web.test_rehearsal import finish, latest, right, start, submit
+from tests.helpers.rehearsal import finish, latest, right, start, submit
 from training_app.pdf import Document
 from training_app.rehearsal.reference import school_initials
 from training_app.rehearsal.steps import SCORED_KEYS, STEP_KEYS, step

@@ -10,42 +10,20 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from tests.web.test_learning import MODULE, _answer_all, _attempt, _read_to_quiz, _start, right
+from tests.helpers.learning import MODULE, finish_module
+from tests.helpers.xapi import outbox, send_statements
 from training_app.extensions import db
-from training_app.learning.catalogue import library
 from training_app.models_common import utcnow
 from training_app.xapi import sender
 from training_app.xapi.models import PARKED, PENDING, SENT, OutboxStatement
 from training_app.xapi.validate import problems
 
 
-def _finish_module(app, login_as, world):
-    client = login_as("staff")
-    assert _start(client).status_code == 302
-    attempt = _attempt(app, world.users["staff"].id)
-    with app.app_context():
-        module = library().module(MODULE)
-    _read_to_quiz(client, attempt.id, len(module.pages))
-    assert _answer_all(app, client, attempt.id, right).endswith("/result")
-    return attempt, module
-
-
-def _send(app):
-    result = app.test_cli_runner().invoke(args=["xapi", "send"])
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def _outbox(app):
-    with app.app_context():
-        return list(db.session.scalars(select(OutboxStatement).order_by(OutboxStatement.id)))
-
-
 def test_a_finished_module_reaches_the_lrs_by_verb(app, login_as, world, lrs, sending):
     sending(lrs)
-    attempt, module = _finish_module(app, login_as, world)
-    questions = [r for r in _outbox(app) if r.verb == "answered"]
-    assert "sent" in _send(app)
+    attempt, module = finish_module(app, login_as, world)
+    questions = [r for r in outbox(app) if r.verb == "answered"]
+    assert "sent" in send_statements(app)
     email = world.users["staff"].email
     sha1 = hashlib.sha1(f"mailto:{email}".encode()).hexdigest()
     assert len(lrs.statements("attempted")) == 1
@@ -62,12 +40,12 @@ def test_a_finished_module_reaches_the_lrs_by_verb(app, login_as, world, lrs, se
     [completed] = lrs.statements("completed")
     assert completed["object"]["id"].endswith(f"/xapi/modules/{MODULE}")
     assert {s["actor"]["mbox_sha1sum"] for s in lrs.statements()} == {sha1}
-    assert all(r.status == SENT for r in _outbox(app)), [
-        (r.verb, r.status, r.tries, r.last_error) for r in _outbox(app) if r.status != SENT
+    assert all(r.status == SENT for r in outbox(app)), [
+        (r.verb, r.status, r.tries, r.last_error) for r in outbox(app) if r.status != SENT
     ]
     # Another pass sends nothing more.
-    assert "sent 0" in _send(app)
-    assert len(lrs.statements()) == len(_outbox(app))
+    assert "sent 0" in send_statements(app)
+    assert len(lrs.statements()) == len(outbox(app))
 
 
 def test_lrs_down_then_back_drains_the_backlog_without_duplicates(
@@ -75,32 +53,32 @@ def test_lrs_down_then_back_drains_the_backlog_without_duplicates(
 ):
     sending(lrs)
     lrs.stop()
-    _finish_module(app, login_as, world)
-    waiting = len(_outbox(app))
-    output = _send(app)
+    finish_module(app, login_as, world)
+    waiting = len(outbox(app))
+    output = send_statements(app)
     assert f"waiting {waiting}" in output
-    rows = _outbox(app)
+    rows = outbox(app)
     assert {r.status for r in rows} == {PENDING}
     assert all(r.tries == 1 and r.next_try_at > utcnow() + timedelta(seconds=20) for r in rows)
-    assert "sent 0" in _send(app)  # backing off: not due yet
+    assert "sent 0" in send_statements(app)  # backing off: not due yet
     lrs.start()
     with app.app_context():
         db.session.execute(update(OutboxStatement).values(next_try_at=utcnow()))
         # As if one batch had reached the LRS but its answer was lost: it goes again.
         db.session.commit()
-    assert f"sent {waiting}" in _send(app)
+    assert f"sent {waiting}" in send_statements(app)
     with app.app_context():
         db.session.execute(update(OutboxStatement).values(status=PENDING))
         db.session.commit()
-    assert f"sent {waiting}" in _send(app)
+    assert f"sent {waiting}" in send_statements(app)
     ids = [s["id"] for s in lrs.statements()]
     assert len(ids) == len(set(ids)) == waiting
 
 
 def test_a_statement_the_lrs_refuses_is_parked_with_its_error(app, login_as, world, lrs, sending):
     sending(lrs)
-    _finish_module(app, login_as, world)
-    rows = _outbox(app)
+    finish_module(app, login_as, world)
+    rows = outbox(app)
     refused = next(r for r in rows if r.verb == "passed")
     # Another system already stored a different statement under that id: the LRS says 409.
     other = {
@@ -110,14 +88,14 @@ def test_a_statement_the_lrs_refuses_is_parked_with_its_error(app, login_as, wor
         "object": {"objectType": "Activity", "id": "https://example.org/other"},
     }
     assert lrs.post([other])[0] == 200
-    _send(app)
-    after = {r.statement_id: r for r in _outbox(app)}
+    send_statements(app)
+    after = {r.statement_id: r for r in outbox(app)}
     parked = after[refused.statement_id]
     assert parked.status == PARKED and "409" in parked.last_error
     assert all(r.status == SENT for k, r in after.items() if k != refused.statement_id)
     # Not tried again.
-    _send(app)
-    assert {r.statement_id: r.tries for r in _outbox(app)}[refused.statement_id] == parked.tries
+    send_statements(app)
+    assert {r.statement_id: r.tries for r in outbox(app)}[refused.statement_id] == parked.tries
     status = app.test_cli_runner().invoke(args=["xapi", "status"]).output
     assert "1 parked" in status and "0 waiting" in status
 
@@ -126,7 +104,7 @@ def test_statements_validate_against_the_xapi_schema(
     app, login_as, world, lrs, sending, lrs_python
 ):
     sending(lrs)
-    _finish_module(app, login_as, world)
+    finish_module(app, login_as, world)
     with app.app_context():
         rows = list(db.session.scalars(select(OutboxStatement)))
         statements = sender._with_actors(sender_settings(world), rows)

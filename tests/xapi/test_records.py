@@ -6,10 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests.conftest import post_form
-from tests.web.test_rehearsal import finish, latest
-from tests.web.test_rehearsal import start as start_rehearsal
+from tests.helpers.learning import finish_module, start_module
+from tests.helpers.rehearsal import finish, latest
+from tests.helpers.rehearsal import start as start_rehearsal
+from tests.helpers.xapi import outbox, send_statements
 from tests.xapi.lrs import KEY, SECRET
-from tests.xapi.test_lrs import _finish_module, _outbox, _send
 from training_app.audit.models import AuditEvent
 from training_app.extensions import db
 from training_app.learning.models import Completion
@@ -49,12 +50,12 @@ def test_trust_admin_saves_the_lrs_with_the_secret_sealed_and_audited(app, login
 
 def test_a_voided_completion_voids_its_statement_in_the_lrs(app, login_as, world, lrs, sending):
     sending(lrs, "account")
-    attempt, _ = _finish_module(app, login_as, world)
+    attempt, _ = finish_module(app, login_as, world)
     with app.app_context():
         record = db.session.scalar(select(Completion).where(Completion.attempt_id == attempt.id))
     url = f"/training-records/{record.id}/void"
     assert post_form(login_as("school_admin"), url, {"reason": "Wrong person"}).status_code == 302
-    _send(app)
+    send_statements(app)
     [voided] = lrs.statements("voided")
     assert voided["object"] == {"objectType": "StatementRef", "id": st.completed_id(attempt.id)}
     staff_id = str(world.users["staff"].id)
@@ -67,7 +68,7 @@ def test_a_mock_incident_sends_each_decision_and_its_completion(app, login_as, w
     start_rehearsal(client, seed="4242")
     rehearsal = latest(app, world.users["dsl"].id)
     finish(app, client, rehearsal.id)
-    _send(app)
+    send_statements(app)
     scored = lrs.statements("scored")
     assert len(scored) == len(SCORED_KEYS) and all(s["result"]["success"] for s in scored)
     [completed] = lrs.statements("completed")
@@ -76,13 +77,11 @@ def test_a_mock_incident_sends_each_decision_and_its_completion(app, login_as, w
 
 
 def test_trusts_that_do_not_send_write_no_statements(app, login_as, world, lrs, sending):
-    _finish_module(app, login_as, world)
-    assert _outbox(app) == []
+    finish_module(app, login_as, world)
+    assert outbox(app) == []
     # Trust A sends; trust B's people still write nothing.
     sending(lrs)
     client = login_as("b1_staff") if "b1_staff" in world.users else None
     assert client is not None
-    from tests.web.test_learning import _start
-
-    assert _start(client).status_code == 302
-    assert _outbox(app) == []
+    assert start_module(client).status_code == 302
+    assert outbox(app) == []

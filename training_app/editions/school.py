@@ -15,7 +15,6 @@ from flask import current_app
 from training_app.admin.protocols import school_protocol
 from training_app.memo import BoundedMemo
 
-REMEMBER_SECONDS = 60.0
 _MAX_SCHOOLS = 5_000
 
 
@@ -27,14 +26,14 @@ def _memo() -> BoundedMemo[int, tuple[str, float]]:
 
 
 def school_edition(school_id: int) -> str:
-    """The id of the edition the school's protocol follows (remembered for a minute)."""
+    """The id of the edition the school's protocol follows (kept SCHOOL_EDITION_MEMO_SECONDS)."""
     memo = _memo()
     now = time.monotonic()
     remembered = memo.get(school_id)
     if remembered is not None and remembered[1] > now:
         return remembered[0]
     edition = school_protocol(school_id).edition
-    memo.put(school_id, (edition, now + REMEMBER_SECONDS))
+    memo.put(school_id, (edition, now + current_app.config["SCHOOL_EDITION_MEMO_SECONDS"]))
     return edition
 
 

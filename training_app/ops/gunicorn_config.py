@@ -9,21 +9,18 @@ slow clients' requests and responses, so a worker only ever waits for the databa
 request then waits at the one listening socket until the first free worker takes it, which
 is first come, first served across all workers. Keep-alive threads (`gthread`) instead tie
 each client connection to one worker, so one busy worker's clients wait while another is
-idle: on an INSET morning's load (bench/README.md) that made the slowest 5 % of page views
-about twice the median, and the thread pool's bookkeeping cost each request more time too.
-Class lessons poll briefly (no long-lived connections), so nothing needs a thread per client.
+idle (bench/README.md, "One worker per core", has the figures). Class lessons poll briefly
+(no long-lived connections), so nothing needs a thread per client.
 """
 
 from __future__ import annotations
 
 import os
 
-# One process per core. The work is Python on the CPU between short database waits, and a
-# second process per core cost more than it gained: on the INSET-morning load each request
-# took about half as much CPU again (two processes taking turns on a core evict each other's
-# caches), and pages per second fell by a third or more, class-lesson answers too
-# (bench/README.md). Where the database is far away (each query a millisecond or more), or
-# requests wait on other services, raise WEB_CONCURRENCY and measure with `make bench`.
+# One process per core. The work is Python on the CPU between short database waits, so a
+# second process on a core only takes turns with the first and evicts its caches. Where the
+# database is far away (each query a millisecond or more), or requests wait on other
+# services, raise WEB_CONCURRENCY and measure with `make bench`.
 workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 1))
 worker_class = "sync"
 # Room for a school's whole staff arriving at once: they queue rather than being refused.

@@ -2,8 +2,9 @@
 
 Learning, compliance and rehearsal services call these just before they commit. Each does
 nothing unless the person's trust sends to an LRS; which schools do is kept per process for
-`_MEMO_SECONDS`, so a trust with xAPI off costs the learner no query at all. Pupils have no
-accounts and never reach this code (lessons record class deliveries, not people).
+XAPI_SCHOOLS_MEMO_SECONDS (config.py), so a trust with xAPI off costs the learner no query at
+all. Pupils have no accounts and never reach this code (lessons record class deliveries,
+not people).
 """
 
 from __future__ import annotations
@@ -31,26 +32,25 @@ if TYPE_CHECKING:
     from training_app.content.model import Node
     from training_app.rehearsal.models import Rehearsal, RehearsalAnswer
 
-_MEMO_SECONDS = 30.0
 _outbox = OutboxStatement.__table__
 
 
 def _memo() -> dict[str, Any]:
-    # Per app (so per worker process, and per test's app), reloaded every _MEMO_SECONDS.
+    # Per app (so per worker process, and per test's app); loaded on first use.
     memo: dict[str, Any] = current_app.extensions.setdefault(
-        "xapi_sending_schools", {"at": -_MEMO_SECONDS, "schools": {}}
+        "xapi_sending_schools", {"at": float("-inf"), "schools": {}}
     )
     return memo
 
 
 def forget_settings() -> None:
     """Drop this process's memo of which schools send (after a trust's settings change)."""
-    _memo()["at"] = -_MEMO_SECONDS
+    _memo()["at"] = float("-inf")
 
 
 def _fresh_memo() -> dict[str, Any]:
     memo, now = _memo(), time.monotonic()
-    if now - memo["at"] >= _MEMO_SECONDS:
+    if now - memo["at"] >= current_app.config["XAPI_SCHOOLS_MEMO_SECONDS"]:
         rows = db.session.execute(
             select(School.id, School.trust_id)
             .join(LrsSettings, LrsSettings.trust_id == School.trust_id)

@@ -31,9 +31,6 @@ from training_app.xapi.models import PARKED, PENDING, SENT, LrsSettings, OutboxS
 from training_app.xapi.validate import problems
 
 BATCH = 50
-TIMEOUT_SECONDS = 10.0
-BACKOFF_FIRST_SECONDS = 30
-BACKOFF_MOST_SECONDS = 3600
 
 
 class LrsUnavailable(Exception):
@@ -52,8 +49,9 @@ class Outcome:
 
 def backoff(tries: int) -> timedelta:
     """How long to wait before the next try after `tries` failed ones (doubling, capped)."""
-    first = current_app.config.get("XAPI_BACKOFF_FIRST_SECONDS", BACKOFF_FIRST_SECONDS)
-    return timedelta(seconds=min(first * 2 ** max(tries - 1, 0), BACKOFF_MOST_SECONDS))
+    first = current_app.config["XAPI_BACKOFF_FIRST_SECONDS"]
+    most = current_app.config["XAPI_BACKOFF_MOST_SECONDS"]
+    return timedelta(seconds=min(first * 2 ** max(tries - 1, 0), most))
 
 
 def _post(settings: LrsSettings, body: list[dict[str, Any]]) -> tuple[int, str]:
@@ -70,7 +68,7 @@ def _post(settings: LrsSettings, body: list[dict[str, Any]]) -> tuple[int, str]:
             "X-Experience-API-Version": st.VERSION,
         },
     )
-    timeout = current_app.config.get("XAPI_TIMEOUT_SECONDS", TIMEOUT_SECONDS)
+    timeout = current_app.config["XAPI_TIMEOUT_SECONDS"]
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             return response.status, response.read().decode(errors="replace")

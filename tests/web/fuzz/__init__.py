@@ -40,7 +40,6 @@ def fuzz(examples: int) -> settings:
     """Hypothesis settings for a fuzz test: the app fixture is shared by its examples."""
     return settings(
         max_examples=examples * SCALE,
-        deadline=None,
         suppress_health_check=[
             HealthCheck.function_scoped_fixture,
             HealthCheck.too_slow,

@@ -1,7 +1,8 @@
-"""Helpers for the compliance web tests (tests/web/test_compliance_*.py): records and queries."""
+"""Compliance: records, policies, people, the staff import and reminders, and counting queries."""
 
 from __future__ import annotations
 
+import io
 import re
 import zlib
 from collections.abc import Iterator
@@ -10,8 +11,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import event
 
+from tests.conftest import csrf_from
+from training_app.auth.models import User
 from training_app.compliance.policy import TrainingPolicy, policy_to_dict
 from training_app.compliance.policy_versions import PolicyVersion
 from training_app.extensions import db
@@ -86,3 +90,50 @@ def pdf_text(data: bytes) -> str:
         except zlib.error:
             chunks.append(stream.decode("latin-1"))
     return "\n".join(chunks)
+
+
+HEADER = "Name,Email,Role,Staff group,Start date\n"
+
+
+def upload(client: FlaskClient, school_id: int, text: str, filename: str = "staff.csv") -> Any:
+    """Upload a staff CSV to the import form; returns the POST response."""
+    url = f"/schools/{school_id}/people/import"
+    token = csrf_from(client, url)
+    data = {"csrf_token": token, "file": (io.BytesIO(text.encode()), filename)}
+    return client.post(url, data=data, content_type="multipart/form-data")
+
+
+def preview_url(response: Any) -> str:
+    """Where an upload redirected to: its preview."""
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return str(response.headers["Location"])
+
+
+def commit(client: FlaskClient, preview: str, **extra: Any) -> Any:
+    """Commit a previewed import; returns the POST response."""
+    token = csrf_from(client, preview)
+    return client.post(preview + "/commit", data={"csrf_token": token, **extra})
+
+
+def remind(runner: FlaskCliRunner, *extra: str) -> str:
+    """Run `flask compliance remind` once; returns its output."""
+    result = runner.invoke(args=["compliance", "remind", *extra])
+    assert result.exit_code == 0, result.output
+    return str(result.output)
+
+
+def add_people(app, school, n, *, prefix="Bulk", group="support", start=None):
+    """Add people without passwords (as an import does), quickly."""
+    with app.app_context():
+        for i in range(n):
+            db.session.add(
+                User(
+                    school_id=school.id,
+                    name=f"{prefix} {i:03d}",
+                    email=f"{prefix.lower()}{i}@{school.id}.example",
+                    role="staff",
+                    staff_group=group,
+                    start_date=start,
+                )
+            )
+        db.session.commit()
