@@ -4,7 +4,7 @@
     python -m bench.load --quick            # shorter phases, same checks
     python -m bench.load --only postgresql
 
-For each database it makes a fresh one (PostgreSQL: `bench_load` next to $BENCH_DATABASE_URL,
+For each database it makes a fresh one (PostgreSQL: `<database>_bench_load` next to $BENCH_DATABASE_URL,
 default postgresql://postgres@127.0.0.1:5432/test, dropped and recreated; SQLite: a temporary
 file), migrates it with `flask db upgrade`, bulk-loads a school of 2,000 staff (one password
 hash reused), and starts gunicorn as in production (TRAINING_APP_ENV=production, the settings

@@ -10,10 +10,16 @@ DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 def fresh_database(name: str) -> str | None:
-    """Drop and create database `name` beside $BENCH_DATABASE_URL: its URL, or None if down."""
+    """Drop and create a database beside $BENCH_DATABASE_URL: its URL, or None if down.
+
+    It is named `<that database>_<name>` (`test_bench_load` beside the default), so that
+    benchmarks run at once from different checkouts, each with its own
+    $BENCH_DATABASE_URL, never drop each other's database.
+    """
     from training_app.config import normalise_database_url
 
     base = sa.make_url(normalise_database_url(os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG)))
+    name = f"{base.database}_{name}"
     try:
         admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
