@@ -129,7 +129,7 @@ def test_statements_validate_against_the_xapi_schema(
     _finish_module(app, login_as, world)
     with app.app_context():
         rows = list(db.session.scalars(select(OutboxStatement)))
-        statements = sender._with_actors(sender_settings(world), rows)
+        statements = sender.with_actors(sender_settings(world), rows)
     assert {r.verb for r in rows} >= {"attempted", "experienced", "answered", "passed", "completed"}
     assert all(problems(s) == [] for s in statements)
     # The LRS's own strict xAPI models (Ralph's BaseXapiStatement) agree.
@@ -170,7 +170,7 @@ def test_the_checks_refuse_what_xapi_forbids():
 def _post_first_half_directly(app, world, lrs, **changed):
     """As if a timed-out try had reached the LRS: half the outbox is already stored there."""
     with app.app_context():
-        made = sender._with_actors(sender_settings(world), _outbox(app))
+        made = sender.with_actors(sender_settings(world), _outbox(app))
     stored = [{**s, **changed} for s in made[: len(made) // 2]]
     assert lrs.post(stored)[0] == 200
     return len(made)

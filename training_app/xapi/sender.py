@@ -28,6 +28,7 @@ from training_app.auth.models import User
 from training_app.extensions import db
 from training_app.mfa.sealing import unseal
 from training_app.models_common import utcnow
+from training_app.xapi import build
 from training_app.xapi import statements as st
 from training_app.xapi.models import PARKED, PENDING, SENT, LrsSettings, OutboxStatement
 from training_app.xapi.validate import problems
@@ -107,7 +108,11 @@ def same_statement(ours: dict[str, Any], theirs: dict[str, Any]) -> bool:
     return all(ours.get(key) == theirs.get(key) for key in _COMPARED)
 
 
-def _with_actors(settings: LrsSettings, rows: list[OutboxStatement]) -> list[dict[str, Any]]:
+def with_actors(settings: LrsSettings, rows: list[OutboxStatement]) -> list[dict[str, Any] | str]:
+    """Each row's statement, built from its record and naming the person as the trust chose.
+
+    A row whose statement cannot be made has, in its place, why not.
+    """
     emails = dict(
         db.session.execute(
             select(User.id, User.email).where(User.id.in_({r.user_id for r in rows}))
@@ -115,13 +120,15 @@ def _with_actors(settings: LrsSettings, rows: list[OutboxStatement]) -> list[dic
     )
     home = current_app.config.get("EXTERNAL_URL") or "https://training.invalid"
     return [
-        {
-            **row.statement,
+        made
+        if isinstance(made, str)
+        else {
+            **made,
             "actor": st.actor(
                 row.user_id, emails.get(row.user_id, ""), settings.actor_format, home
             ),
         }
-        for row in rows
+        for row, made in zip(rows, build.statements(rows), strict=True)
     ]
 
 
@@ -140,15 +147,17 @@ def _mark_sent(ready: list[tuple[OutboxStatement, dict[str, Any]]], outcome: Out
 
 
 def _send_batch(settings: LrsSettings, rows: list[OutboxStatement], outcome: Outcome) -> None:
-    made = _with_actors(settings, rows)
+    made = with_actors(settings, rows)
     ready: list[tuple[OutboxStatement, dict[str, Any]]] = []
     for row, statement in zip(rows, made, strict=True):
-        wrong = problems(statement)
-        if wrong:
+        if isinstance(statement, str):
+            _park(row, "not made: " + statement)
+        elif wrong := problems(statement):
             _park(row, "not valid xAPI: " + "; ".join(wrong))
-            outcome.parked += 1
         else:
             ready.append((row, statement))
+            continue
+        outcome.parked += 1
     if ready:
         _deliver(settings, ready, outcome)
 
