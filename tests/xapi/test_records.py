@@ -3,7 +3,7 @@ send write nothing."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.conftest import post_form
 from tests.web.test_rehearsal import finish, latest
@@ -12,7 +12,7 @@ from tests.xapi.lrs import KEY, SECRET
 from tests.xapi.test_lrs import _finish_module, _outbox, _send
 from training_app.audit.models import AuditEvent
 from training_app.extensions import db
-from training_app.learning.models import Answer, Completion
+from training_app.learning.models import Answer, Attempt, Completion
 from training_app.mfa.sealing import unseal
 from training_app.models_common import utcnow
 from training_app.rehearsal.steps import SCORED_KEYS
@@ -137,3 +137,29 @@ def test_a_row_written_whole_before_references_is_sent_as_written(
     assert "sent 1, parked 0" in _send(app)
     [held] = lrs.statements()
     assert held["id"] == written["id"] and held["object"] == written["object"]
+
+
+def test_answers_to_a_module_changed_since_are_sent_with_what_their_records_hold(
+    app, login_as, world, lrs, sending
+):
+    sending(lrs)
+    attempt, _ = _finish_module(app, login_as, world)
+    with app.app_context():
+        # As if the module had been published again before the sender ran.
+        db.session.execute(
+            update(Attempt).where(Attempt.id == attempt.id).values(content_version="older")
+        )
+        db.session.commit()
+        missed = dict(
+            db.session.execute(
+                select(Answer.step, Answer.rule_ids).where(Answer.attempt_id == attempt.id)
+            ).all()
+        )
+    assert "parked 0" in _send(app)
+    answered = lrs.statements("answered")
+    assert answered and all(s["result"]["success"] is True for s in answered)
+    for statement in answered:
+        [step] = [r.part for r in _outbox(app) if r.statement_id == statement["id"]]
+        extensions = statement["context"]["extensions"]
+        assert [v for k, v in extensions.items() if k.endswith("/citations")] == [[]]
+        assert [v for k, v in extensions.items() if k.endswith("/rules")] == [missed[int(step)]]

@@ -15,7 +15,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from training_app.content.evaluate import AnswerError, evaluate
+from training_app.content.evaluate import evaluate
 from training_app.extensions import db
 from training_app.learning.catalogue import library
 from training_app.learning.models import Answer, Attempt
@@ -139,19 +139,15 @@ def _answered(base: str, attempt: Attempt, answer: Answer, when: Any) -> dict[st
     statement carries only what the answer record holds.
     """
     module = library().modules.get(attempt.module_id)
-    same = module is not None and module.content_version == attempt.content_version
-    node = module.quiz.nodes.get(answer.node_id) if same and module and module.quiz else None
-    tested, citations, prompt, choices = list(answer.rule_ids), [], answer.node_id, []
-    if node is not None:
-        try:
-            result = evaluate(node, answer.choice_ids, parse_protocol(attempt.protocol))
-        except AnswerError:
-            result = None
-        if result is not None:
-            tested = list(result.rule_ids)
-            cited = [c for e in result.explanations for c in e.citations]
-            citations = list(dict.fromkeys([*node.citations, *cited]))
-        prompt, choices = node.prompt or node.id, [c.id for c in node.choices]
+    quiz = module.quiz if module and module.content_version == attempt.content_version else None
+    node = quiz.nodes.get(answer.node_id) if quiz else None
+    if node is None:
+        prompt, choices, tested, citations = "", answer.choice_ids, answer.rule_ids, []
+    else:
+        result = evaluate(node, answer.choice_ids, parse_protocol(attempt.protocol))
+        prompt, choices, tested = node.prompt, [c.id for c in node.choices], list(result.rule_ids)
+        cited = (c for e in result.explanations for c in e.citations)
+        citations = list(dict.fromkeys([*node.citations, *cited]))
     return st.question_answered(
         base,
         attempt.id,
@@ -160,7 +156,7 @@ def _answered(base: str, attempt: Attempt, answer: Answer, when: Any) -> dict[st
         node_id=answer.node_id,
         prompt=prompt,
         choice_ids=answer.choice_ids,
-        all_choice_ids=choices or answer.choice_ids,
+        all_choice_ids=choices,
         correct=bool(answer.correct),
         rule_ids=tested,
         missed_rule_ids=answer.rule_ids,
