@@ -90,9 +90,10 @@ def _request(settings: LrsSettings, method: str, path: str, body: Any = None) ->
 def _held(settings: LrsSettings, statement_id: str) -> dict[str, Any] | None:
     """The statement the LRS holds under this id, or None when it holds none."""
     code, text = _request(settings, "GET", f"statements?statementId={statement_id}")
-    if code != 200:
-        return None
-    answer = json.loads(text)
+    try:
+        answer = json.loads(text) if code == 200 else None
+    except ValueError:
+        answer = None  # not an answer we can read: treated as not held, so sent again
     # xAPI answers with the statement itself; some LRSs (Ralph 5.1) with a StatementResult.
     found = answer.get("statements", [answer]) if isinstance(answer, dict) else []
     return next((s for s in found if s.get("id") == statement_id), None)
