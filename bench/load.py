@@ -4,11 +4,12 @@
     python -m bench.load --quick            # shorter phases, same checks
     python -m bench.load --only postgresql
 
-For each database it makes a fresh one (PostgreSQL: `<database>_bench_load` next to $BENCH_DATABASE_URL,
-default postgresql://postgres@127.0.0.1:5432/test, dropped and recreated; SQLite: a temporary
-file), migrates it with `flask db upgrade`, bulk-loads a school of 2,000 staff (one password
-hash reused), and starts gunicorn as in production (TRAINING_APP_ENV=production, the settings
-of training_app/ops/gunicorn_config.py) on a free loopback port. Then, on that one server:
+For each database it makes a fresh one (PostgreSQL: `<database>_bench_load` next to
+$BENCH_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/test, dropped and recreated;
+SQLite: a temporary file), migrates it with `flask db upgrade`, bulk-loads a school of 2,000
+staff (one password hash reused), and starts gunicorn as in production
+(TRAINING_APP_ENV=production, the settings of training_app/ops/gunicorn_config.py) on a free
+loopback port. Then, on that one server:
 
 1. login storm: 20 sign-ins a second for 60 s (--quick: 10 s), each a new browser that loads
    the sign-in form, posts it and lands on its home page (Python asyncio, open loop);

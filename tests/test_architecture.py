@@ -62,6 +62,8 @@ SHARED_CORE: dict[str, str] = {
     "training_app.learning.guidance_text": "how the catalogue titles a guidance page",
     "training_app.learning.models": "attempts and completions: compliance reports on them, "
     "xapi sends them, retention prunes them",
+    "training_app.rehearsal.models": "DSLs' practice records, which "
+    "xapi builds its rehearsal statements from",
     "training_app.compliance.policy": "a school's training policy as pure data, with the "
     "renewal rule that learning stamps on a completion and compliance reports by",
     "training_app.compliance.policy_versions": "the training policy in force at a school",

@@ -3,7 +3,7 @@ send write nothing."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.conftest import post_form
 from tests.helpers.learning import finish_module, start_module
@@ -13,11 +13,12 @@ from tests.helpers.xapi import outbox, send_statements
 from tests.xapi.lrs import KEY, SECRET
 from training_app.audit.models import AuditEvent
 from training_app.extensions import db
-from training_app.learning.models import Completion
+from training_app.learning.models import Answer, Attempt, Completion
 from training_app.mfa.sealing import unseal
+from training_app.models_common import utcnow
 from training_app.rehearsal.steps import SCORED_KEYS
 from training_app.xapi import statements as st
-from training_app.xapi.models import LrsSettings
+from training_app.xapi.models import LrsSettings, OutboxStatement
 
 
 def test_trust_admin_saves_the_lrs_with_the_secret_sealed_and_audited(app, login_as, world, lrs):
@@ -85,3 +86,79 @@ def test_trusts_that_do_not_send_write_no_statements(app, login_as, world, lrs, 
     assert client is not None
     assert start_module(client).status_code == 302
     assert outbox(app) == []
+
+
+def test_the_outbox_holds_references_and_the_sender_builds_the_statements(
+    app, login_as, world, lrs, sending
+):
+    sending(lrs)
+    attempt, _ = finish_module(app, login_as, world)
+    rows = outbox(app)
+    # What the learner's transaction wrote: which record, which step, no statement.
+    assert {(r.record, r.record_id) for r in rows} == {("attempt", attempt.id)}
+    assert all(r.statement is None for r in rows)
+    with app.app_context():
+        steps = db.session.scalars(
+            select(Answer.step).where(Answer.attempt_id == attempt.id, Answer.correct.is_not(None))
+        ).all()
+    assert sorted(int(r.part) for r in rows if r.verb == "answered") == sorted(steps)
+    assert all(
+        st.reference_id(r.record, r.record_id, r.verb, r.part) == r.statement_id for r in rows
+    )
+    send_statements(app)
+    held = {s["id"]: s for s in lrs.statements()}
+    assert set(held) == {r.statement_id for r in rows}
+    for row in rows:
+        assert held[row.statement_id]["timestamp"].startswith(
+            row.created_at.strftime("%Y-%m-%dT%H:%M:%S")
+        )
+
+
+def test_a_row_written_whole_before_references_is_sent_as_written(
+    app, login_as, world, lrs, sending
+):
+    sending(lrs)
+    when = utcnow()
+    written = st.module_started(
+        "https://training.invalid/xapi", 999, "first-responder", "Old", when
+    )
+    with app.app_context():
+        db.session.add(
+            OutboxStatement(
+                statement_id=written["id"],
+                trust_id=world.a1.trust_id,
+                user_id=world.users["staff"].id,
+                verb="attempted",
+                statement=written,
+            )
+        )
+        db.session.commit()
+    assert "sent 1, parked 0" in send_statements(app)
+    [held] = lrs.statements()
+    assert held["id"] == written["id"] and held["object"] == written["object"]
+
+
+def test_answers_to_a_module_changed_since_are_sent_with_what_their_records_hold(
+    app, login_as, world, lrs, sending
+):
+    sending(lrs)
+    attempt, _ = finish_module(app, login_as, world)
+    with app.app_context():
+        # As if the module had been published again before the sender ran.
+        db.session.execute(
+            update(Attempt).where(Attempt.id == attempt.id).values(content_version="older")
+        )
+        db.session.commit()
+        missed = dict(
+            db.session.execute(
+                select(Answer.step, Answer.rule_ids).where(Answer.attempt_id == attempt.id)
+            ).all()
+        )
+    assert "parked 0" in send_statements(app)
+    answered = lrs.statements("answered")
+    assert answered and all(s["result"]["success"] is True for s in answered)
+    for statement in answered:
+        [step] = [r.part for r in outbox(app) if r.statement_id == statement["id"]]
+        extensions = statement["context"]["extensions"]
+        assert [v for k, v in extensions.items() if k.endswith("/citations")] == [[]]
+        assert [v for k, v in extensions.items() if k.endswith("/rules")] == [missed[int(step)]]

@@ -133,7 +133,7 @@ def start_or_resume(user: User, module: Module, *, skip_reading: bool = False) -
     if skip_reading and has_finished_before(user.id, module.id):
         attempt.pages_seen = len(module.pages)
     db.session.add(attempt)
-    xapi_record.module_started(attempt, module.title)
+    xapi_record.module_started(attempt)
     try:
         db.session.commit()
     except IntegrityError:
@@ -251,7 +251,7 @@ def record_page_seen(attempt: ReadingPosition, page_number: int, *, recorded: bo
     left to send or to commit.
     """
     if attempt.status == IN_PROGRESS and page_number > attempt.pages_seen:
-        xapi_record.page_read(attempt.id, attempt.user_id, attempt.module_id, page_number)
+        xapi_record.page_read(attempt.id, attempt.user_id, page_number)
     if recorded:
         return
     if attempt.status == IN_PROGRESS and page_number > attempt.pages_seen:
@@ -378,7 +378,7 @@ def submit_answer(
         "rule_ids": list(result.missed_rule_ids if result else ()),
         "answered_at": utcnow(),
     }
-    outgoing = xapi_record.answer_row(attempt, node, answer, result)
+    outgoing = xapi_record.answer_row(attempt, answer)
     conn = db.session.connection()
     if following == END or outgoing is not None:
         # Recording the last answer and closing the attempt stand or fall together (and
@@ -469,14 +469,7 @@ def _finish(conn: Connection, attempt: Attempt, quiz: Quiz, protocol: LocalProto
             "status": PASSED if result.passed else FAILED,
         },
     )
-    xapi_record.quiz_finished(
-        conn,
-        attempt,
-        percent=result.percent,
-        passed=result.passed,
-        missed=result.missed_rule_ids,
-        when=now,
-    )
+    xapi_record.quiz_finished(conn, attempt, passed=result.passed)
     if result.passed:
         from training_app.learning.catalogue import library
 

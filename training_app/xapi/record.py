@@ -1,4 +1,4 @@
-"""Writing statements to the outbox, in the caller's transaction (one call per record).
+"""Writing outbox references, in the caller's transaction (one call per record).
 
 Learning, compliance and rehearsal services call these just before they commit. Each does
 nothing unless the person's trust sends to an LRS; which schools do is kept per process for
@@ -19,17 +19,12 @@ from sqlalchemy.engine import Connection
 
 from training_app.admin.models import School
 from training_app.extensions import db
-from training_app.learning.catalogue import library
 from training_app.learning.models import Attempt, Completion
 from training_app.models_common import utcnow
 from training_app.xapi import statements as st
-from training_app.xapi.models import LrsSettings, OutboxStatement
+from training_app.xapi.models import ATTEMPT, PENDING, REHEARSAL, LrsSettings, OutboxStatement
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
-    from training_app.content.evaluate import Evaluation
-    from training_app.content.model import Node
     from training_app.rehearsal.models import Rehearsal, RehearsalAnswer
 
 _outbox = OutboxStatement.__table__
@@ -67,12 +62,6 @@ def sending_trust(school_id: int) -> int | None:
     return trust
 
 
-def activity_base() -> str:
-    """The IRI every activity id starts with: the site's address, then /xapi."""
-    site = current_app.config.get("EXTERNAL_URL") or "https://training.invalid"
-    return site.rstrip("/") + "/xapi"
-
-
 # Two devices recording the same thing make the same statement id: keep the first. Built
 # once per dialect, as the learner's own statements are (learning/services.py).
 _INSERTS: dict[str, Insert] = {
@@ -87,120 +76,74 @@ def _insert(conn: Connection) -> Insert:
     return _INSERTS["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
 
 
-def _row(trust_id: int, user_id: int, statement: dict[str, Any]) -> dict[str, Any]:
+def _reference(
+    trust_id: int, user_id: int, verb: str, record: str, record_id: int, part: object = None
+) -> dict[str, Any]:
     now = utcnow()
     return {
-        "statement_id": statement["id"],
+        "statement_id": st.reference_id(record, record_id, verb, part),
         "trust_id": trust_id,
         "user_id": user_id,
-        "verb": statement["verb"]["display"][st.LANGUAGE],
-        "statement": statement,
-        "status": "pending",
+        "verb": verb,
+        "record": record,
+        "record_id": record_id,
+        "part": None if part is None else str(part),
+        "status": PENDING,
         "tries": 0,
         "next_try_at": now,
         "created_at": now,
     }
 
 
-def _write(
-    trust_id: int, user_id: int, *made: dict[str, Any], conn: Connection | None = None
-) -> None:
+def _write(*rows: dict[str, Any], conn: Connection | None = None) -> None:
     target = conn if conn is not None else db.session.connection()
-    target.execute(_insert(target), [_row(trust_id, user_id, s) for s in made])
+    target.execute(_insert(target), list(rows))
 
 
-def module_started(attempt: Attempt, title: str) -> None:
+def module_started(attempt: Attempt) -> None:
     """A new attempt (the caller has added it to the session and commits)."""
     trust = sending_trust(attempt.school_id)
     if trust is None:
         return
     db.session.flush()
-    made = st.module_started(activity_base(), attempt.id, attempt.module_id, title, utcnow())
-    _write(trust, attempt.user_id, made)
+    _write(_reference(trust, attempt.user_id, "attempted", ATTEMPT, attempt.id))
 
 
-def page_read(attempt_id: int, user_id: int, module_id: str, page: int) -> None:
+def page_read(attempt_id: int, user_id: int, page: int) -> None:
     """A page read for the first time in this attempt."""
     if not _fresh_memo()["schools"]:
         return  # no trust sends: no need to find this attempt's school
     school_id = db.session.scalar(select(Attempt.school_id).where(Attempt.id == attempt_id))
     trust = None if school_id is None else sending_trust(school_id)
-    if trust is None:
-        return
-    pages = library().module(module_id).pages
-    title = pages[page - 1].title if 0 < page <= len(pages) else f"Page {page}"
-    base = activity_base()
-    _write(trust, user_id, st.page_read(base, attempt_id, module_id, page, title, utcnow()))
+    if trust is not None:
+        _write(_reference(trust, user_id, "experienced", ATTEMPT, attempt_id, page))
 
 
-def answer_row(
-    attempt: Attempt, node: Node, answer: dict[str, Any], result: Evaluation | None
-) -> dict[str, Any] | None:
-    """The outbox row for a quiz answer, built before the answer is claimed (None: none).
+def answer_row(attempt: Attempt, answer: dict[str, Any]) -> dict[str, Any] | None:
+    """The outbox row for a quiz answer, made before the answer is claimed (None: none).
 
-    Built first so the answer's write transaction (on SQLite, the database's one write
-    lock) is held only for the INSERT, not for building the statement.
+    Made first so the answer's write transaction (on SQLite, the database's one write
+    lock) is held only for the INSERT.
     """
     trust = sending_trust(attempt.school_id)
-    if trust is None or result is None:
-        return None  # an information step, or a trust that does not send
-    made = st.question_answered(
-        activity_base(),
-        attempt.id,
-        attempt.module_id,
-        step=answer["step"],
-        node_id=node.id,
-        prompt=node.prompt,
-        choice_ids=answer["choice_ids"],
-        all_choice_ids=[c.id for c in node.choices],
-        correct=result.correct,
-        rule_ids=result.rule_ids,
-        missed_rule_ids=result.missed_rule_ids,
-        # The node's own citations and those of the rules it tests, each once.
-        citations=list(
-            dict.fromkeys([*node.citations, *(c for e in result.explanations for c in e.citations)])
-        ),
-        when=answer["answered_at"],
-    )
-    return _row(trust, attempt.user_id, made)
+    if trust is None or answer["correct"] is None:
+        return None  # a trust that does not send, or an information step (nothing judged)
+    return _reference(trust, attempt.user_id, "answered", ATTEMPT, attempt.id, answer["step"])
 
 
 def write_answer(conn: Connection, row: dict[str, Any] | None) -> None:
     """Write `answer_row`'s row on the answer's own connection, after its claim succeeded."""
     if row is not None:
-        conn.execute(_insert(conn), [row])
+        _write(row, conn=conn)
 
 
-def quiz_finished(
-    conn: Connection,
-    attempt: Attempt,
-    *,
-    percent: int,
-    passed: bool,
-    missed: tuple[str, ...],
-    when: datetime,
-) -> None:
+def quiz_finished(conn: Connection, attempt: Attempt, *, passed: bool) -> None:
     """The attempt closed: passed or failed, and `completed` when it earned a completion."""
     trust = sending_trust(attempt.school_id)
     if trust is None:
         return
-    base = activity_base()
-    title = library().module(attempt.module_id).title
-    made = [
-        st.quiz_finished(
-            base,
-            attempt.id,
-            attempt.module_id,
-            title,
-            percent=percent,
-            passed=passed,
-            missed_rule_ids=missed,
-            when=when,
-        )
-    ]
-    if passed:
-        made.append(st.module_completed(base, attempt.id, attempt.module_id, title, percent, when))
-    _write(trust, attempt.user_id, *made, conn=conn)
+    verbs = ["passed", "completed"] if passed else ["failed"]
+    _write(*(_reference(trust, attempt.user_id, v, ATTEMPT, attempt.id) for v in verbs), conn=conn)
 
 
 def completion_voided(record: Completion) -> None:
@@ -208,7 +151,7 @@ def completion_voided(record: Completion) -> None:
     trust = sending_trust(record.school_id)
     if trust is None or record.attempt_id is None:
         return  # training recorded by hand was never sent as a statement
-    _write(trust, record.user_id, st.completion_voided(record.attempt_id, utcnow()))
+    _write(_reference(trust, record.user_id, "voided", ATTEMPT, record.attempt_id))
 
 
 def rehearsal_answered(rehearsal: Rehearsal, answer: RehearsalAnswer) -> None:
@@ -216,28 +159,12 @@ def rehearsal_answered(rehearsal: Rehearsal, answer: RehearsalAnswer) -> None:
     trust = sending_trust(rehearsal.school_id)
     if trust is None:
         return
-    base, now = activity_base(), utcnow()
-    made = []
+    rows = []
     if answer.correct is not None:
-        made.append(
-            st.rehearsal_scored(
-                base,
-                rehearsal.id,
-                answer.step,
-                correct=answer.correct,
-                difficulty=rehearsal.difficulty,
-                when=now,
-            )
+        rows.append(
+            _reference(trust, rehearsal.user_id, "scored", REHEARSAL, rehearsal.id, answer.step)
         )
     if rehearsal.finished_at is not None and rehearsal.score is not None:
-        made.append(
-            st.rehearsal_completed(
-                base,
-                rehearsal.id,
-                difficulty=rehearsal.difficulty,
-                percent=rehearsal.score,
-                when=now,
-            )
-        )
-    if made:
-        _write(trust, rehearsal.user_id, *made)
+        rows.append(_reference(trust, rehearsal.user_id, "completed", REHEARSAL, rehearsal.id))
+    if rows:
+        _write(*rows)

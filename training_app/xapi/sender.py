@@ -6,7 +6,9 @@ back to the LRS until it answers: an LRS that is down only delays the backlog (t
 the next try time grow); a statement the LRS refuses (a 4xx for that statement alone) is
 parked with the LRS's answer and not tried again. Ids are deterministic, so a batch that
 reached the LRS but whose answer was lost is sent again without making duplicates (the LRS
-keeps one statement per id).
+keeps one statement per id). An LRS may answer that second try with 409 Conflict: then the
+statements it already holds as we made them count as sent, and only one it holds with other
+content under the same id (a true conflict) is parked.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from training_app.auth.models import User
 from training_app.extensions import db
 from training_app.mfa import unseal
 from training_app.models_common import utcnow
+from training_app.xapi import build
 from training_app.xapi import statements as st
 from training_app.xapi.models import PARKED, PENDING, SENT, LrsSettings, OutboxStatement
 from training_app.xapi.validate import problems
@@ -54,14 +57,14 @@ def backoff(tries: int) -> timedelta:
     return timedelta(seconds=min(first * 2 ** max(tries - 1, 0), most))
 
 
-def _post(settings: LrsSettings, body: list[dict[str, Any]]) -> tuple[int, str]:
-    """POST statements; (status, body) for an answer, LrsUnavailable for none or a 5xx."""
+def _request(settings: LrsSettings, method: str, path: str, body: Any = None) -> tuple[int, str]:
+    """Ask the LRS; (status, body) for an answer, LrsUnavailable for none or a 5xx."""
     secret = unseal(settings.secret_sealed, str(current_app.config["SECRET_KEY"])) or ""
     token = base64.b64encode(f"{settings.key}:{secret}".encode()).decode()
     request = urllib.request.Request(  # noqa: S310 - the endpoint is an admin's http(s) URL
-        settings.endpoint.rstrip("/") + "/statements",
-        data=json.dumps(body).encode(),
-        method="POST",
+        settings.endpoint.rstrip("/") + "/" + path,
+        data=None if body is None else json.dumps(body).encode(),
+        method=method,
         headers={
             "Authorization": f"Basic {token}",
             "Content-Type": "application/json",
@@ -82,7 +85,33 @@ def _post(settings: LrsSettings, body: list[dict[str, Any]]) -> tuple[int, str]:
         raise LrsUnavailable(str(down)) from down
 
 
-def _with_actors(settings: LrsSettings, rows: list[OutboxStatement]) -> list[dict[str, Any]]:
+def _held(settings: LrsSettings, statement_id: str) -> dict[str, Any] | None:
+    """The statement the LRS holds under this id, or None when it holds none."""
+    code, text = _request(settings, "GET", f"statements?statementId={statement_id}")
+    try:
+        answer = json.loads(text) if code == 200 else None
+    except ValueError:
+        answer = None  # not an answer we can read: treated as not held, so sent again
+    # xAPI answers with the statement itself; some LRSs (Ralph 5.1) with a StatementResult.
+    found = answer.get("statements", [answer]) if isinstance(answer, dict) else []
+    return next((s for s in found if s.get("id") == statement_id), None)
+
+
+# xAPI's statement comparison leaves out what the LRS adds or may rewrite (authority,
+# stored, version) and the timestamp; the rest is what the statement says happened.
+_COMPARED = ("actor", "verb", "object", "result", "context", "attachments")
+
+
+def same_statement(ours: dict[str, Any], theirs: dict[str, Any]) -> bool:
+    """Whether the LRS's statement records what ours does (xAPI's statement comparison)."""
+    return all(ours.get(key) == theirs.get(key) for key in _COMPARED)
+
+
+def with_actors(settings: LrsSettings, rows: list[OutboxStatement]) -> list[dict[str, Any] | str]:
+    """Each row's statement, built from its record and naming the person as the trust chose.
+
+    A row whose statement cannot be made has, in its place, why not.
+    """
     emails = dict(
         db.session.execute(
             select(User.id, User.email).where(User.id.in_({r.user_id for r in rows}))
@@ -90,13 +119,15 @@ def _with_actors(settings: LrsSettings, rows: list[OutboxStatement]) -> list[dic
     )
     home = current_app.config.get("EXTERNAL_URL") or "https://training.invalid"
     return [
-        {
-            **row.statement,
+        made
+        if isinstance(made, str)
+        else {
+            **made,
             "actor": st.actor(
                 row.user_id, emails.get(row.user_id, ""), settings.actor_format, home
             ),
         }
-        for row in rows
+        for row, made in zip(rows, build.statements(rows), strict=True)
     ]
 
 
@@ -106,33 +137,76 @@ def _park(row: OutboxStatement, error: str) -> None:
     row.last_error = error[:2000]
 
 
+def _mark_sent(ready: list[tuple[OutboxStatement, dict[str, Any]]], outcome: Outcome) -> None:
+    now = utcnow()
+    for row, _ in ready:
+        row.status, row.sent_at, row.last_error = SENT, now, None
+        row.tries += 1
+    outcome.sent += len(ready)
+
+
 def _send_batch(settings: LrsSettings, rows: list[OutboxStatement], outcome: Outcome) -> None:
-    made = _with_actors(settings, rows)
+    made = with_actors(settings, rows)
     ready: list[tuple[OutboxStatement, dict[str, Any]]] = []
     for row, statement in zip(rows, made, strict=True):
-        wrong = problems(statement)
-        if wrong:
+        if isinstance(statement, str):
+            _park(row, "not made: " + statement)
+        elif wrong := problems(statement):
             _park(row, "not valid xAPI: " + "; ".join(wrong))
-            outcome.parked += 1
         else:
             ready.append((row, statement))
-    if not ready:
-        return
-    code, text = _post(settings, [s for _, s in ready])
-    now = utcnow()
+            continue
+        outcome.parked += 1
+    if ready:
+        _deliver(settings, ready, outcome)
+
+
+def _deliver(
+    settings: LrsSettings, ready: list[tuple[OutboxStatement, dict[str, Any]]], outcome: Outcome
+) -> None:
+    code, text = _request(settings, "POST", "statements", [s for _, s in ready])
     if 200 <= code < 300:
-        for row, _ in ready:
-            row.status, row.sent_at, row.last_error = SENT, now, None
-            row.tries += 1
-        outcome.sent += len(ready)
+        _mark_sent(ready, outcome)
         return
+    error = f"HTTP {code}: {text}"
+    if code == 409:
+        # The LRS holds some of these ids (a try whose answer was lost, then stored): what it
+        # holds as we made it was sent; the rest goes again.
+        missing = _settle_conflict(settings, ready, error, outcome)
+        if len(missing) < len(ready):
+            if missing:
+                _deliver(settings, missing, outcome)
+            return
     if len(ready) == 1:
-        _park(ready[0][0], f"HTTP {code}: {text}")
+        _park(ready[0][0], error)
         outcome.parked += 1
         return
     # The LRS refused the batch: one at a time finds the statement it refuses.
-    for row, _ in ready:
-        _send_batch(settings, [row], outcome)
+    for pair in ready:
+        _deliver(settings, [pair], outcome)
+
+
+def _settle_conflict(
+    settings: LrsSettings,
+    ready: list[tuple[OutboxStatement, dict[str, Any]]],
+    error: str,
+    outcome: Outcome,
+) -> list[tuple[OutboxStatement, dict[str, Any]]]:
+    """After a 409: mark sent what the LRS holds as ours, park what it holds differently.
+
+    Returns the statements the LRS does not hold.
+    """
+    missing = []
+    for row, statement in ready:
+        theirs = _held(settings, statement["id"])
+        if theirs is None:
+            missing.append((row, statement))
+        elif same_statement(statement, theirs):
+            _mark_sent([(row, statement)], outcome)
+        else:
+            _park(row, f"{error} (the LRS holds a different statement with this id)")
+            outcome.parked += 1
+    return missing
 
 
 def send_due(*, batch: int = BATCH) -> Outcome:

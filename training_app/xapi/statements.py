@@ -49,6 +49,13 @@ def statement_id(*parts: object) -> str:
     return str(uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts)))
 
 
+def reference_id(record: str, record_id: int, verb: str, part: object = None) -> str:
+    """The id of the statement that `verb` happened to a record (or one page or step of it)."""
+    if part is None:
+        return statement_id(record, record_id, verb)
+    return statement_id(record, record_id, "page" if verb == "experienced" else "step", part)
+
+
 def _verb(name: str) -> dict[str, Any]:
     return {"id": VERBS[name], "display": {LANGUAGE: name}}
 
@@ -81,7 +88,7 @@ def module_started(
 ) -> dict[str, Any]:
     """`attempted`: a person started an attempt at a module."""
     return {
-        "id": statement_id("attempt", attempt_id, "attempted"),
+        "id": reference_id("attempt", attempt_id, "attempted"),
         "verb": _verb("attempted"),
         "object": _activity(base, "module", f"modules/{module_id}", title),
         "context": {"registration": attempt_registration(attempt_id), "language": LANGUAGE},
@@ -94,7 +101,7 @@ def page_read(
 ) -> dict[str, Any]:
     """`experienced`: a person read a module's page (its number counts from 1)."""
     return {
-        "id": statement_id("attempt", attempt_id, "page", page),
+        "id": reference_id("attempt", attempt_id, "experienced", page),
         "verb": _verb("experienced"),
         "object": _activity(base, "page", f"modules/{module_id}/pages/{page}", title),
         "context": _context(base, module_id, registration=attempt_registration(attempt_id)),
@@ -125,7 +132,7 @@ def question_answered(
         extension(base, "citations"): list(citations),
     }
     return {
-        "id": statement_id("attempt", attempt_id, "step", step),
+        "id": reference_id("attempt", attempt_id, "answered", step),
         "verb": _verb("answered"),
         "object": _activity(
             base,
@@ -163,7 +170,7 @@ def quiz_finished(
     """`passed` or `failed`: the quiz's result, with its score and the rules missed."""
     verb = "passed" if passed else "failed"
     return {
-        "id": statement_id("attempt", attempt_id, verb),
+        "id": reference_id("attempt", attempt_id, verb),
         "verb": _verb(verb),
         "object": _activity(base, "assessment", f"modules/{module_id}/quiz", f"{title}: quiz"),
         "result": {
@@ -179,7 +186,7 @@ def quiz_finished(
 
 def completed_id(attempt_id: int) -> str:
     """The id of the `completed` statement of a passed attempt (a void refers to it)."""
-    return statement_id("attempt", attempt_id, "completed")
+    return reference_id("attempt", attempt_id, "completed")
 
 
 def module_completed(
@@ -199,7 +206,7 @@ def module_completed(
 def completion_voided(attempt_id: int, when: datetime) -> dict[str, Any]:
     """`voided`: an admin voided a completion; xAPI's voiding statement of its `completed`."""
     return {
-        "id": statement_id("attempt", attempt_id, "voided"),
+        "id": reference_id("attempt", attempt_id, "voided"),
         "verb": _verb("voided"),
         "object": {"objectType": "StatementRef", "id": completed_id(attempt_id)},
         "timestamp": _stamp(when),
@@ -218,7 +225,7 @@ def rehearsal_scored(
     """`scored`: one decision of a mock incident judged by the rules engine."""
     parent = {"objectType": "Activity", "id": f"{base}/rehearsals/{difficulty}"}
     return {
-        "id": statement_id("rehearsal", rehearsal_id, "step", step),
+        "id": reference_id("rehearsal", rehearsal_id, "scored", step),
         "verb": _verb("scored"),
         "object": _activity(
             base, "question", f"rehearsals/{difficulty}/steps/{step}", f"Rehearsal: {step}"
@@ -238,7 +245,7 @@ def rehearsal_completed(
 ) -> dict[str, Any]:
     """`completed`: a mock incident finished, with the share of decisions right."""
     return {
-        "id": statement_id("rehearsal", rehearsal_id, "completed"),
+        "id": reference_id("rehearsal", rehearsal_id, "completed"),
         "verb": _verb("completed"),
         "object": _activity(
             base, "simulation", f"rehearsals/{difficulty}", f"Mock incident ({difficulty})"
