@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, make_response, request, url_for
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup
 
 from training_app.content.evaluate import AnswerError, correct_choice_ids, evaluate
 from training_app.content.model import Node
@@ -18,6 +20,7 @@ from training_app.lessons.codes import display_code
 from training_app.lessons.models import LessonSession
 from training_app.lessons.plan import Step, age_band_label, question_number
 from training_app.lessons.queries import current_step, steps_of
+from training_app.qr import qr_svg
 from training_app.rules.protocol import parse_protocol
 
 UK = ZoneInfo("Europe/London")
@@ -178,6 +181,12 @@ def join_urls(session: LessonSession) -> tuple[str, str]:
     short = base.split("://", 1)[-1] + url_for("pupil.enter")
     full = base + url_for("pupil.lesson", code=session.join_code)
     return short, full
+
+
+@lru_cache(maxsize=256)
+def join_qr(full_url: str, short_url: str) -> Markup:
+    """The QR code of a lesson's join link; cached because the presenter page is polled."""
+    return qr_svg(full_url, f"QR code: scan it to join, or go to {short_url}", "lesson-qr")
 
 
 def conditional(etag: str, render: Callable[[], ResponseReturnValue]) -> Response:
