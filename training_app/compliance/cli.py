@@ -13,6 +13,7 @@ from training_app.admin.models import School
 from training_app.auth.models import ROLES, STAFF_GROUPS
 from training_app.compliance import exports, figures, importer, imports, reminders, reports
 from training_app.compliance.status import uk_today
+from training_app.csv_files import records_csv
 from training_app.extensions import db
 
 compliance_cli = AppGroup("compliance", help="Training compliance reports and reminders.")
@@ -65,7 +66,7 @@ def report(school_id: int, fmt: str, kind: str, year: int | None, output: Path |
         )
         records = exports.summary_records(rows)
         columns = exports.SUMMARY_COLUMNS
-    text = exports.records_csv(columns, records) if fmt == "csv" else exports.records_json(records)
+    text = records_csv(columns, records) if fmt == "csv" else exports.records_json(records)
     if output is None:
         click.echo(text.lstrip("\ufeff"), nl=False)
     else:

@@ -15,6 +15,7 @@ from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 
+from training_app.csv_files import delimiter_of
 from training_app.dates import plausible
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -184,22 +185,6 @@ def decode(data: bytes) -> str:
         raise FileProblem(
             "The file is not readable text. Save it as “CSV UTF-8” and upload it again."
         ) from exc
-
-
-DELIMITERS = ",;\t"  # Excel saves ";" where "," is the decimal mark; "\t" from a paste
-_QUOTED = re.compile(r'"[^"]*"')
-
-
-def delimiter_of(text: str) -> str:
-    """The header line's delimiter: whichever of , ; and tab it uses most outside quotes (pure).
-
-    Only the delimiter is guessed. Quoting is always the csv module's default (Excel's):
-    `"` quotes a cell, `""` inside one is a quote mark. csv.Sniffer guessed those too, from
-    the header alone, and then split `"Lee, Sam"` and mangled `"Pat ""Q"" Name"`.
-    """
-    header = _QUOTED.sub("", text.split("\n", 1)[0])
-    best = max(DELIMITERS, key=header.count)  # a tie (or none at all) keeps ","
-    return best if header.count(best) > 0 else ","
 
 
 def _columns(header: list[str]) -> dict[str, int]:
