@@ -1,6 +1,6 @@
 """Reading a staff CSV exported from a school MIS: every problem named by line and field.
 
-Pure (no database): bytes in, rows out. `imports.py` then compares the rows with the people
+Pure (no database): bytes in, rows out. `import_apply.py` then compares the rows with the people
 already in the database and applies them. Headers and values are matched case-insensitively
 and accept the spellings MIS exports use ("Support Staff", "Legal Surname", "DDSL", ...).
 """
