@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from training_app.admin.services import DuplicateEmail, create_first_admin
+from training_app.roles import ADMIN_ROLES
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -28,7 +29,7 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 )
 @click.option(
     "--role",
-    type=click.Choice(["school_admin", "trust_admin"]),
+    type=click.Choice(ADMIN_ROLES),
     default="school_admin",
     show_default=True,
 )

@@ -10,15 +10,15 @@ def init_app(app: Flask) -> None:
     from training_app.admin.routes import bp
     from training_app.auth.models import ROLES, STAFF_GROUPS
     from training_app.navigation import add_nav_item
+    from training_app.roles import ADMIN_ROLES
 
     app.register_blueprint(bp)
-    admins = {"school_admin", "trust_admin"}
     add_nav_item(
         app,
         "People",
         "admin.people",
         order=20,
-        visible=lambda user: user.role in admins,
+        visible=lambda user: user.role in ADMIN_ROLES,
         url_args=lambda user: {"school_id": user.school_id},
         section=("admin.person_new",),
     )

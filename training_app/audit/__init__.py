@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     """Register the audit blueprint."""
     from training_app.audit.routes import bp
     from training_app.navigation import add_nav_item
+    from training_app.roles import ADMIN_ROLES
 
     app.register_blueprint(bp)
     add_nav_item(
@@ -16,6 +17,6 @@ def init_app(app: Flask) -> None:
         "Audit log",
         "audit.log",
         order=80,
-        visible=lambda user: user.role in {"school_admin", "trust_admin"},
+        visible=lambda user: user.role in ADMIN_ROLES,
         url_args=lambda user: {"school_id": user.school_id},
     )

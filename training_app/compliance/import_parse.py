@@ -17,6 +17,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from training_app.csv_files import delimiter_of
 from training_app.dates import plausible
+from training_app.roles import LABELS
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -142,7 +143,6 @@ def _lookup(table: dict[str, tuple[str, ...]], labels: dict[str, str]) -> dict[s
     return found
 
 
-ROLE_LABELS = {"staff": "Staff", "dsl": "Designated Safeguarding Lead or deputy"}
 GROUP_LABELS = {
     "teaching": "Teaching staff",
     "support": "Support staff",
@@ -151,7 +151,7 @@ GROUP_LABELS = {
     "governor": "Governors and trustees",
     "contractor": "Contractors and supply",
 }
-_ROLES = _lookup(ROLE_NAMES, {**ROLE_LABELS, "school_admin": "School administrator"})
+_ROLES = _lookup(ROLE_NAMES, LABELS)
 _GROUPS = _lookup(GROUP_NAMES, GROUP_LABELS)
 _HEADERS = {_norm(alias): key for key, aliases in HEADERS.items() for alias in aliases}
 

@@ -20,9 +20,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-# Kept in step with auth.models.ROLES and STAFF_GROUPS (a web test checks they match); copied
-# here so the policy and the status computation stay importable without Flask or SQLAlchemy.
-ROLE_KEYS: tuple[str, ...] = ("staff", "dsl", "school_admin", "trust_admin")
+from training_app.roles import KEYS
+
+ROLE_KEYS: tuple[str, ...] = KEYS
+# Kept in step with auth.models.STAFF_GROUPS (a web test checks they match); copied here so the
+# policy and the status computation stay importable without Flask or SQLAlchemy.
 GROUP_KEYS: tuple[str, ...] = (
     "teaching",
     "support",

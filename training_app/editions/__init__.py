@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from training_app.roles import LEAD_ROLES
+
 if TYPE_CHECKING:
     from flask import Flask
 
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
 # Who sees "what changed": the same people as the school's reports (a DSL of the school, its
 # admins, its trust's admins), decided by role alone for the person's own school, so the
 # footer never loads the school.
-READERS = frozenset({"dsl", "school_admin", "trust_admin"})
+READERS = LEAD_ROLES
 
 
 def init_app(app: Flask) -> None:
