@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 from training_app.content.evaluate import AnswerError, correct_choice_ids, evaluate
+from training_app.content.kinds import KINDS
 from training_app.content.model import Node
 from training_app.learning import catalogue
 from training_app.lessons.codes import display_code
@@ -162,7 +163,7 @@ def _correct(node: Node, session: LessonSession) -> tuple[str, ...]:
 def _why(node: Node, session: LessonSession, render: Callable[[str], str]) -> list[Why]:
     """The authored feedback on each choice, or the engine's reasons for engine questions."""
     found = [Why(c.label, render(c.feedback)) for c in node.choices if c.feedback]
-    if found or node.kind == "knowledge":
+    if found or not KINDS[node.kind].engine_keyed:
         return found
     right = _correct(node, session)
     if not right:
