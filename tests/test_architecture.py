@@ -100,12 +100,6 @@ PENDING_LEARNER_SEAM: frozenset[tuple[str, str]] = frozenset(
     }
 )
 
-# TEMPORARY, pending the tidying branch (issue 20 item 3), which moves the CSV helpers to core:
-# then audit imports to_csv from there, at the top. Same rules as above.
-PENDING_TIDY: frozenset[tuple[str, str]] = frozenset(
-    {("training_app.audit.routes", "training_app.compliance.exports")}
-)
-
 
 def layer_of(module: str, sources: Mapping[str, str]) -> str:
     """Which layer a module is in (LAYERS)."""
@@ -250,7 +244,7 @@ def violations(sources: Mapping[str, str]) -> list[str]:
     imports = [
         imp
         for imp in all_imports(sources)
-        if (imp.importer, imp.imported) not in PENDING_LEARNER_SEAM | PENDING_TIDY
+        if (imp.importer, imp.imported) not in PENDING_LEARNER_SEAM
     ]
     return [
         *layer_violations(imports, sources),
@@ -269,7 +263,7 @@ def test_the_package_boundaries_hold() -> None:
 
 def test_every_exception_still_matches_an_import() -> None:
     imports = {(imp.importer, imp.imported) for imp in all_imports(read_sources())}
-    listed = {*FUNCTION_IMPORTS_ALLOWED, *PENDING_LEARNER_SEAM, *PENDING_TIDY}
+    listed = {*FUNCTION_IMPORTS_ALLOWED, *PENDING_LEARNER_SEAM}
     stale = sorted(listed - imports)
     assert not stale, (
         f"These exceptions in tests/test_architecture.py match no import any more: {stale}. "

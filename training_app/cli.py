@@ -5,13 +5,9 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
-from training_app.admin.models import School, Trust
-from training_app.audit.services import record_event
-from training_app.auth.models import User
-from training_app.auth.services import normalise_email, set_password
-from training_app.extensions import db
+from training_app.admin.services import DuplicateEmail, create_first_admin
+from training_app.roles import ADMIN_ROLES
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -33,7 +29,7 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 )
 @click.option(
     "--role",
-    type=click.Choice(["school_admin", "trust_admin"]),
+    type=click.Choice(ADMIN_ROLES),
     default="school_admin",
     show_default=True,
 )
@@ -42,38 +38,23 @@ def create_admin(
     email: str, name: str, school_name: str, trust_name: str | None, role: str, password: str
 ) -> None:
     """Create the first administrator (and their school) on a new installation."""
-    email = normalise_email(email)
     minimum = current_app.config["MIN_PASSWORD_LENGTH"]
     if len(password) < minimum:
         raise click.BadParameter(f"use at least {minimum} characters", param_hint="--password")
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise click.ClickException(f"an account with email {email} already exists")
-    school = db.session.scalar(select(School).where(School.name == school_name))
-    if school is None:
-        trust = Trust(name=trust_name or school_name)
-        school = School(name=school_name, trust=trust)
-        db.session.add(school)
-        db.session.flush()
-    user = User(
-        school_id=school.id,
-        email=email,
-        name=name,
-        role=role,
-        staff_group="leadership",
-        active=True,
+    try:
+        person = create_first_admin(
+            email=email,
+            name=name,
+            school_name=school_name,
+            trust_name=trust_name,
+            role=role,
+            password=password,
+        )
+    except DuplicateEmail as taken:
+        raise click.ClickException(f"an account with email {taken} already exists") from None
+    click.echo(
+        f"Created {role} {person.email} at {person.school.name} (school id {person.school_id})."
     )
-    set_password(user, password)
-    db.session.add(user)
-    db.session.flush()
-    record_event(
-        "admin.admin_created_cli",
-        actor=None,
-        school_id=school.id,
-        target=("user", user.id),
-        summary=f"Created {role} {email} from the CLI",
-    )
-    db.session.commit()
-    click.echo(f"Created {role} {email} at {school.name} (school id {school.id}).")
 
 
 def init_app(app: Flask) -> None:

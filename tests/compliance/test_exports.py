@@ -12,15 +12,13 @@ from training_app.compliance.exports import (
     DETAIL_COLUMNS,
     SUMMARY_COLUMNS,
     detail_records,
-    neutralise,
-    records_csv,
     records_json,
     summary_records,
-    to_csv,
 )
 from training_app.compliance.figures import SummaryRow
 from training_app.compliance.reports import Line, Person
 from training_app.compliance.status import COMPLIANT, EXEMPT, Done, Exemption, RequirementStatus
+from training_app.csv_files import neutralise, records_csv, to_csv
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.factories import sign_in
+from training_app.admin.services import DuplicateEmail, create_first_admin
+from training_app.audit.models import AuditEvent
 from training_app.auth.models import User
 from training_app.demo.cli import DEMO_PASSWORD, PEOPLE
 from training_app.extensions import db
@@ -78,3 +81,34 @@ def test_demo_seed_is_idempotent_and_prints_sign_in_details(app, runner):
     assert roles == {"staff", "dsl", "school_admin", "trust_admin"}
     for person in PEOPLE:
         assert sign_in(app.test_client(), person.email, DEMO_PASSWORD).status_code == 302
+
+
+def test_create_first_admin_joins_an_existing_school_and_audits(app, make_school):
+    school = make_school("Brook Academy")
+    with app.app_context():
+        person = create_first_admin(
+            email=" Lead@Brook.example ",
+            name="Lee Lead",
+            school_name="Brook Academy",
+            trust_name=None,
+            role="trust_admin",
+            password="a long enough password",
+        )
+        assert (person.school_id, person.email, person.role) == (
+            school.id,
+            "lead@brook.example",
+            "trust_admin",
+        )
+        event = db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "admin.admin_created_cli")
+        )
+        assert event is not None and event.target_id == str(person.id)
+        with pytest.raises(DuplicateEmail):
+            create_first_admin(
+                email="LEAD@brook.example",
+                name="Again",
+                school_name="Elsewhere",
+                trust_name=None,
+                role="school_admin",
+                password="a long enough password",
+            )

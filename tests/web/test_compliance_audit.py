@@ -6,9 +6,21 @@ import csv
 import io
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from tests.conftest import post_form
 from tests.factories import sign_in
+from training_app.audit.models import AuditEvent
+from training_app.audit.services import (
+    EXPORT_COLUMNS,
+    AuditFilters,
+    export_school_events,
+    record_event,
+)
+from training_app.auth.models import User
+from training_app.compliance.services import record_export
 from training_app.compliance.status import uk_today
+from training_app.extensions import db
 
 
 def rows(response):
@@ -81,3 +93,42 @@ def test_bad_filter_values_are_ignored(login_as, world):
     admin = login_as("school_admin")
     response = admin.get(f"/schools/{world.a1.id}/audit?category=nope&since=31-12-2026&page=x")
     assert response.status_code == 200 and "auth.signed_in" in response.get_data(as_text=True)
+
+
+def test_export_services_audit_the_download_in_their_own_transaction(app, world):
+    admin_id, trust_admin_id = world.users["school_admin"].id, world.users["trust_admin"].id
+    with app.app_context():
+        record_event(
+            "auth.signed_in", actor=None, school_id=world.a1.id, summary="=SUM(A1)", ip_address="1"
+        )
+        db.session.commit()
+        admin = db.session.get(User, admin_id)
+        filters = AuditFilters(category="auth.", q="SUM")
+        rows = export_school_events(world.a1.id, filters, actor=admin, ip_address="10.0.0.9")
+        assert [(r[1], r[3], r[5]) for r in rows] == [
+            ("System or anonymous", "auth.signed_in", "=SUM(A1)")
+        ]
+        assert len(EXPORT_COLUMNS) == len(rows[0])
+        record_export(
+            "trust training report",
+            7,
+            actor=db.session.get(User, trust_admin_id),
+            school_id=None,
+            trust_id=world.a1.trust_id,
+            ip_address="10.0.0.8",
+        )
+    with app.app_context():  # committed: a fresh session sees both events
+        events = {
+            e.action: e
+            for e in db.session.scalars(
+                select(AuditEvent).where(
+                    AuditEvent.action.in_(["admin.audit_exported", "compliance.exported"])
+                )
+            )
+        }
+        audit_export, report_export = events["admin.audit_exported"], events["compliance.exported"]
+        assert (audit_export.actor_id, audit_export.ip_address) == (admin_id, "10.0.0.9")
+        assert audit_export.summary == "Downloaded the audit log (1 events)"
+        assert audit_export.after == filters.as_args()
+        assert (report_export.trust_id, report_export.target_type) == (world.a1.trust_id, "trust")
+        assert report_export.summary == "Downloaded the trust training report (7 rows)"

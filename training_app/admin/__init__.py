@@ -7,6 +7,7 @@ from flask import Flask
 from training_app.admin.forms import ConfirmForm
 from training_app.auth.models import ROLES, STAFF_GROUPS
 from training_app.navigation import add_nav_item
+from training_app.roles import ADMIN_ROLES
 
 # What other features may use (tests/test_architecture.py).
 __all__ = ["ConfirmForm"]
@@ -17,13 +18,12 @@ def init_app(app: Flask) -> None:
     from training_app.admin.routes import bp
 
     app.register_blueprint(bp)
-    admins = {"school_admin", "trust_admin"}
     add_nav_item(
         app,
         "People",
         "admin.people",
         order=20,
-        visible=lambda user: user.role in admins,
+        visible=lambda user: user.role in ADMIN_ROLES,
         url_args=lambda user: {"school_id": user.school_id},
         section=("admin.person_new",),
     )

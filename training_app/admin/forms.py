@@ -9,6 +9,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional
 
 from training_app.auth.models import ROLES, STAFF_GROUPS
 from training_app.dates import plausible_date
+from training_app.roles import SCHOOL_ROLES
 
 
 class PersonForm(FlaskForm):
@@ -31,7 +32,7 @@ class PersonForm(FlaskForm):
     role = SelectField(
         "Role",
         default="staff",
-        choices=[SelectChoice(k, v) for k, v in ROLES.items() if k != "trust_admin"],
+        choices=[SelectChoice(k, ROLES[k]) for k in SCHOOL_ROLES],
     )
     staff_group = SelectField(
         "Staff group",

@@ -7,11 +7,11 @@ from datetime import date
 
 from sqlalchemy import func, or_, select
 
-from training_app.admin.models import School
+from training_app.admin.models import School, Trust
 from training_app.audit.services import person_snapshot, record_event
 from training_app.auth.models import ROLES, User
 from training_app.auth.permissions import may_act_on
-from training_app.auth.services import normalise_email, revoke_all_sessions
+from training_app.auth.services import normalise_email, revoke_all_sessions, set_password
 from training_app.extensions import db
 from training_app.models_common import utcnow
 
@@ -131,6 +131,43 @@ def add_person(
         summary=f"Added {person.name}",
         after=person_snapshot(person),
         ip_address=ip_address,
+    )
+    db.session.commit()
+    return person
+
+
+def create_first_admin(
+    *, email: str, name: str, school_name: str, trust_name: str | None, role: str, password: str
+) -> User:
+    """Create an administrator (and their school and trust when new) from the command line.
+
+    Raises DuplicateEmail when the address already has an account.
+    """
+    email = normalise_email(email)
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise DuplicateEmail(email)
+    school = db.session.scalar(select(School).where(School.name == school_name))
+    if school is None:
+        school = School(name=school_name, trust=Trust(name=trust_name or school_name))
+        db.session.add(school)
+        db.session.flush()
+    person = User(
+        school_id=school.id,
+        email=email,
+        name=name,
+        role=role,
+        staff_group="leadership",
+        active=True,
+    )
+    set_password(person, password)
+    db.session.add(person)
+    db.session.flush()
+    record_event(
+        "admin.admin_created_cli",
+        actor=None,
+        school_id=school.id,
+        target=("user", person.id),
+        summary=f"Created {role} {email} from the CLI",
     )
     db.session.commit()
     return person

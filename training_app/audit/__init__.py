@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from training_app.navigation import add_nav_item
+from training_app.roles import ADMIN_ROLES
 
 
 def init_app(app: Flask) -> None:
@@ -17,6 +18,6 @@ def init_app(app: Flask) -> None:
         "Audit log",
         "audit.log",
         order=80,
-        visible=lambda user: user.role in {"school_admin", "trust_admin"},
+        visible=lambda user: user.role in ADMIN_ROLES,
         url_args=lambda user: {"school_id": user.school_id},
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -144,8 +145,52 @@ def school_events(
     return rows[:per_page], len(rows) > per_page
 
 
-def all_school_events(
-    school_id: int, filters: AuditFilters, *, limit: int = 100_000
-) -> list[AuditEvent]:
-    """Every matching event (up to `limit`), newest first, for the CSV export."""
-    return list(db.session.scalars(_query(school_id, filters).limit(limit)))
+EXPORT_COLUMNS = (
+    "When (UTC)",
+    "Who",
+    "Who (email)",
+    "Action",
+    "Target",
+    "Summary",
+    "Before",
+    "After",
+    "IP address",
+)
+
+
+def _export_row(event: AuditEvent) -> tuple[str, ...]:
+    return (
+        event.created_at.isoformat(timespec="seconds"),
+        event.actor.name if event.actor else "System or anonymous",
+        event.actor.email if event.actor else "",
+        event.action,
+        f"{event.target_type}:{event.target_id}" if event.target_type else "",
+        event.summary,
+        json.dumps(event.before, ensure_ascii=False) if event.before is not None else "",
+        json.dumps(event.after, ensure_ascii=False) if event.after is not None else "",
+        event.ip_address or "",
+    )
+
+
+def export_school_events(
+    school_id: int,
+    filters: AuditFilters,
+    *,
+    actor: User,
+    ip_address: str | None,
+    limit: int = 100_000,
+) -> list[tuple[str, ...]]:
+    """Matching events (up to `limit`, newest first) as EXPORT_COLUMNS rows; audits the export."""
+    events = db.session.scalars(_query(school_id, filters).limit(limit))
+    rows = [_export_row(event) for event in events]
+    record_event(
+        "admin.audit_exported",
+        actor=actor,
+        school_id=school_id,
+        target=("school", school_id),
+        summary=f"Downloaded the audit log ({len(rows)} events)",
+        after=filters.as_args() or None,
+        ip_address=ip_address,
+    )
+    db.session.commit()
+    return rows

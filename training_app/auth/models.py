@@ -10,16 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training_app.extensions import db
 from training_app.models_common import UTCDateTime, utcnow
+from training_app.roles import LABELS
 
 if TYPE_CHECKING:
     from training_app.admin.models import School
 
-ROLES: dict[str, str] = {
-    "staff": "Staff",
-    "dsl": "Designated Safeguarding Lead or deputy",
-    "school_admin": "School administrator",
-    "trust_admin": "Trust administrator",
-}
+# Role key -> label; the roles themselves, and what each may do, are in training_app.roles.
+ROLES: dict[str, str] = LABELS
 
 STAFF_GROUPS: dict[str, str] = {
     "teaching": "Teaching staff",

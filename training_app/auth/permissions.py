@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 
 from training_app.admin.models import School, Trust
 from training_app.extensions import db
+from training_app.roles import LEAD_ROLES, RANKS
 
 
 class Person(Protocol):
@@ -57,10 +58,6 @@ def can_view_person(viewer: Person, person: Person) -> bool:
     return viewer.id == person.id or can_manage_school(viewer, person.school)
 
 
-# Who outranks whom (auth.models.ROLES): acting on a person needs at least their rank.
-RANKS: dict[str, int] = {"staff": 0, "dsl": 1, "school_admin": 2, "trust_admin": 3}
-
-
 def may_act_on(actor: Person, person: Person) -> bool:
     """Nobody changes a person who outranks them (trust admin > school admin > DSL > staff)."""
     # An unknown role fails closed: the actor ranks lowest, the person highest.
@@ -85,7 +82,7 @@ def can_confirm_own_entry(actor: Person, person: Person) -> bool:
 
 def can_rehearse(user: Person) -> bool:
     """DSL tools (walkthrough practice, mock incidents) are for DSLs and admins."""
-    return user.role in {"dsl", "school_admin", "trust_admin"}
+    return user.role in LEAD_ROLES
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import segno
-from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from training_app.audit.models import AuditEvent
@@ -172,15 +170,6 @@ def verify(code: str, *, actor: User | None, ip_address: str | None) -> Certific
     )
     db.session.commit()
     return certificate
-
-
-def qr_svg(url: str) -> Markup:
-    """The verification link as an inline SVG QR code (no style attributes: CSP-safe)."""
-    svg = segno.make(url, error="m").svg_inline(
-        scale=1, border=4, dark="#000", light="#fff", omitsize=True, svgclass="qr-code"
-    )
-    label = escape(f"QR code linking to {url}")
-    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))  # noqa: S704
 
 
 def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:

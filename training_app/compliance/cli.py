@@ -11,8 +11,9 @@ from flask.cli import AppGroup, with_appcontext
 
 from training_app.admin.models import School
 from training_app.auth.models import ROLES, STAFF_GROUPS
-from training_app.compliance import exports, figures, importer, imports, reminders, reports
+from training_app.compliance import exports, figures, import_apply, import_parse, reminders, reports
 from training_app.compliance.status import uk_today
+from training_app.csv_files import records_csv
 from training_app.extensions import db
 
 compliance_cli = AppGroup("compliance", help="Training compliance reports and reminders.")
@@ -65,7 +66,7 @@ def report(school_id: int, fmt: str, kind: str, year: int | None, output: Path |
         )
         records = exports.summary_records(rows)
         columns = exports.SUMMARY_COLUMNS
-    text = exports.records_csv(columns, records) if fmt == "csv" else exports.records_json(records)
+    text = records_csv(columns, records) if fmt == "csv" else exports.records_json(records)
     if output is None:
         click.echo(text.lstrip("\ufeff"), nl=False)
     else:
@@ -119,10 +120,10 @@ def import_users(file: Path, school_id: int, dry_run: bool, deactivate_missing: 
     """Import staff from a CSV exported from the school's MIS (upsert by email)."""
     school = _school(school_id)
     try:
-        rows = importer.parse(importer.decode(file.read_bytes()))
-    except importer.FileProblem as exc:
+        rows = import_parse.parse(import_parse.decode(file.read_bytes()))
+    except import_parse.FileProblem as exc:
         raise click.ClickException(str(exc)) from exc
-    plan = imports.plan_import(school.id, rows, actor_id=None)
+    plan = import_apply.plan_import(school.id, rows, actor_id=None)
     for outcome in plan.outcomes:
         detail = "; ".join(outcome.row.messages or outcome.changes)
         email = outcome.row.email or "-"
@@ -131,13 +132,13 @@ def import_users(file: Path, school_id: int, dry_run: bool, deactivate_missing: 
         verb = "deactivate" if deactivate_missing else "not in the file (kept)"
         for leaver in plan.leavers:
             click.echo(f"leaver: {verb} {leaver.email}")
-    counts = ", ".join(f"{plan.count(a)} {a}" for a in imports.ACTIONS)
+    counts = ", ".join(f"{plan.count(a)} {a}" for a in import_apply.ACTIONS)
     if plan.has_errors:
         raise click.ClickException(f"nothing imported: fix the errors above ({counts})")
     if dry_run:
         click.echo(f"Dry run: nothing changed ({counts}).")
         return
-    result = imports.commit_import(
+    result = import_apply.commit_import(
         school, plan, actor=None, deactivate=deactivate_missing, ip_address=None
     )
     click.echo(

@@ -1,14 +1,10 @@
-"""CSV and JSON exports of compliance data, safe to open in a spreadsheet.
+"""The columns and records of compliance exports, and their JSON form.
 
-A cell that starts with = + - @ (or a tab or carriage return) is read by Excel and LibreOffice
-as a formula, so a name typed as `=HYPERLINK(...)` could run when an inspector opens the file.
-Such cells get a leading apostrophe, which spreadsheets show as plain text (OWASP's advice).
+training_app.csv_files writes them as CSV that is safe to open in a spreadsheet.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -16,8 +12,6 @@ from typing import Any
 
 from training_app.compliance.figures import SummaryRow
 from training_app.compliance.reports import Line
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 DETAIL_COLUMNS = (
     "School",
@@ -40,23 +34,6 @@ SUMMARY_COLUMNS = (
     "Completion rate %",
     "Overdue",
 )
-
-
-def neutralise(value: object) -> str:
-    """A cell as text that no spreadsheet will run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """CSV text (with a byte-order mark, so Excel reads UTF-8 names correctly)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in header])
-    for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
-    return out.getvalue()
 
 
 def _day(value: date | None) -> str:
@@ -112,11 +89,6 @@ def summary_records(rows: Iterable[SummaryRow]) -> list[dict[str, Any]]:
         )
         for r in rows
     ]
-
-
-def records_csv(columns: Sequence[str], records: Iterable[Mapping[str, Any]]) -> str:
-    """Records as CSV in the given column order."""
-    return to_csv(columns, ([record[c] for c in columns] for record in records))
 
 
 def records_json(records: Sequence[Mapping[str, Any]]) -> str:

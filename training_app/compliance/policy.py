@@ -1,6 +1,6 @@
 """A school's training policy: which modules each role and staff group must complete, how often.
 
-Pure (stdlib only): the policy is data, stored as JSON per school in `compliance_policies`
+Pure (stdlib and the core roles only): the policy is data, stored as JSON per school in `compliance_policies`
 and read back with `parse_policy`. The defaults follow PRODUCT.md:
 
 - every member of staff (every role) takes the first-responder, law, and sextortion and
@@ -21,12 +21,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
+from training_app.roles import KEYS
+
 # A day or a moment (a datetime is a date): `valid_until` returns what it is given.
 When = TypeVar("When", bound=date)
 
-# Kept in step with auth.models.ROLES and STAFF_GROUPS (a web test checks they match); copied
-# here so the policy and the status computation stay importable without Flask or SQLAlchemy.
-ROLE_KEYS: tuple[str, ...] = ("staff", "dsl", "school_admin", "trust_admin")
+ROLE_KEYS: tuple[str, ...] = KEYS
+# Kept in step with auth.models.STAFF_GROUPS (a web test checks they match); copied here so the
+# policy and the status computation stay importable without Flask or SQLAlchemy.
 GROUP_KEYS: tuple[str, ...] = (
     "teaching",
     "support",

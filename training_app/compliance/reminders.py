@@ -28,6 +28,7 @@ from training_app.compliance.reports import Line, Person, load_lines
 from training_app.compliance.status import DUE_SOON, OVERDUE, UK, uk_today
 from training_app.extensions import db
 from training_app.mail import send_mail
+from training_app.roles import ADMIN_ROLES
 
 DUE_STEPS = (0, 7, 14)  # days before the due date; the most urgent one that applies is sent
 
@@ -211,9 +212,7 @@ def run(*, base_url: str, today: date | None = None) -> Outcome:
                 )
                 db.session.commit()
         admins = db.session.scalars(
-            select(User).where(
-                User.active.is_(True), User.role.in_(["school_admin", "trust_admin"])
-            )
+            select(User).where(User.active.is_(True), User.role.in_(ADMIN_ROLES))
         ).all()
         for admin in admins:
             if admin.role == "school_admin":

@@ -7,13 +7,12 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from training_app.admin import ConfirmForm
 from training_app.admin.models import School, Trust
-from training_app.audit.services import record_event
 from training_app.auth.models import ROLES, STAFF_GROUPS
 from training_app.auth.permissions import (
     can_manage_school,
@@ -21,9 +20,10 @@ from training_app.auth.permissions import (
     can_view_trust,
     school_scoped,
 )
-from training_app.compliance import charts, confirmations, exports, figures, reports
+from training_app.compliance import charts, confirmations, exports, figures, reports, services
 from training_app.compliance.reports import Line
 from training_app.compliance.status import DUE_SOON, OVERDUE, STATES, uk_today
+from training_app.csv_files import csv_download, records_csv
 from training_app.extensions import client_address, db
 from training_app.pagination import Page, ascii_int, page_number
 
@@ -35,14 +35,6 @@ YEARS_OFFERED = 6  # inspections look back a few years; older ones: --year on th
 
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "school"
-
-
-def _csv_response(text: str, filename: str) -> Response:
-    return Response(
-        text,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
 
 
 def _urgent(lines: list[Line], state: str) -> list[Line]:
@@ -106,7 +98,7 @@ def dashboard(school: School) -> ResponseReturnValue:
 
 def _detail_csv(lines: list[Line], school_names: dict[int, str]) -> str:
     records = exports.detail_records(lines, school_names, ROLES, STAFF_GROUPS)
-    return exports.records_csv(exports.DETAIL_COLUMNS, records)
+    return records_csv(exports.DETAIL_COLUMNS, records)
 
 
 def _summary_year() -> tuple[int, date | None]:
@@ -120,16 +112,14 @@ def _summary_year() -> tuple[int, date | None]:
 
 
 def _audit_export(kind: str, rows: int, *, school_id: int | None, trust_id: int | None) -> None:
-    record_event(
-        "compliance.exported",
+    services.record_export(
+        kind,
+        rows,
         actor=current_user,
         school_id=school_id,
         trust_id=trust_id,
-        target=("school", school_id) if school_id else ("trust", trust_id),
-        summary=f"Downloaded the {kind} ({rows} rows)",
         ip_address=client_address(),
     )
-    db.session.commit()
 
 
 @bp.route("/schools/<int:school_id>/compliance/report.csv")
@@ -141,7 +131,7 @@ def export_detail(school: School) -> ResponseReturnValue:
     )
     text = _detail_csv(lines, {school.id: school.name})
     _audit_export("detailed training report", len(lines), school_id=school.id, trust_id=None)
-    return _csv_response(text, f"training-report-{_slug(school.name)}-{uk_today()}.csv")
+    return csv_download(text, f"training-report-{_slug(school.name)}-{uk_today()}.csv")
 
 
 @bp.route("/schools/<int:school_id>/compliance/summary.csv")
@@ -150,14 +140,14 @@ def export_summary(school: School) -> ResponseReturnValue:
     """The summary by academic year, staff group and module, as inspectors and FOI ask."""
     year, as_of = _summary_year()
     rows = figures.summary_rows(reports.load_lines([school.id], as_of=as_of), year, STAFF_GROUPS)
-    text = exports.records_csv(exports.SUMMARY_COLUMNS, exports.summary_records(rows))
+    text = records_csv(exports.SUMMARY_COLUMNS, exports.summary_records(rows))
     _audit_export(
         f"training summary for {figures.year_label(year)}",
         len(rows),
         school_id=school.id,
         trust_id=None,
     )
-    return _csv_response(text, f"training-summary-{_slug(school.name)}-{year}.csv")
+    return csv_download(text, f"training-summary-{_slug(school.name)}-{year}.csv")
 
 
 def _trust(trust_id: int) -> Trust:
@@ -198,7 +188,7 @@ def trust_export_detail(trust_id: int) -> ResponseReturnValue:
     lines.sort(key=lambda line: (names[line.person.school_id], line.person.name.lower()))
     text = _detail_csv(lines, names)
     _audit_export("trust training report", len(lines), school_id=None, trust_id=trust_row.id)
-    return _csv_response(text, f"training-report-{_slug(trust_row.name)}-{uk_today()}.csv")
+    return csv_download(text, f"training-report-{_slug(trust_row.name)}-{uk_today()}.csv")
 
 
 @bp.route("/trusts/<int:trust_id>/compliance/summary.csv")
@@ -215,11 +205,11 @@ def trust_export_summary(trust_id: int) -> ResponseReturnValue:
         chosen = [ln for ln in lines if school is None or ln.person.school_id == school.id]
         for record in exports.summary_records(figures.summary_rows(chosen, year, STAFF_GROUPS)):
             records.append({"School": school.name if school else "All schools", **record})
-    text = exports.records_csv(header, records)
+    text = records_csv(header, records)
     _audit_export(
         f"trust training summary for {figures.year_label(year)}",
         len(records),
         school_id=None,
         trust_id=trust_row.id,
     )
-    return _csv_response(text, f"training-summary-{_slug(trust_row.name)}-{year}.csv")
+    return csv_download(text, f"training-summary-{_slug(trust_row.name)}-{year}.csv")

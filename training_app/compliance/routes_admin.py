@@ -14,7 +14,7 @@ from training_app.admin.models import School
 from training_app.admin.protocols import school_protocol, update_protocol
 from training_app.auth.models import ROLES, STAFF_GROUPS
 from training_app.auth.permissions import can_manage_school, school_scoped
-from training_app.compliance import importer, imports, services
+from training_app.compliance import import_apply, import_parse, services
 from training_app.compliance.forms import (
     ImportCommitForm,
     ImportUploadForm,
@@ -131,12 +131,12 @@ def import_upload(school: School) -> ResponseReturnValue:
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            text = importer.decode(upload.read(importer.MAX_BYTES + 1))
-            importer.parse(text)
-        except importer.FileProblem as exc:
+            text = import_parse.decode(upload.read(import_parse.MAX_BYTES + 1))
+            import_parse.parse(text)
+        except import_parse.FileProblem as exc:
             problem = str(exc)
         else:
-            stored = imports.store_upload(
+            stored = import_apply.store_upload(
                 school, actor=current_user, filename=upload.filename or "upload.csv", text=text
             )
             return redirect(
@@ -154,8 +154,10 @@ def _upload(school: School, import_id: int) -> StaffImport:
     return found
 
 
-def _plan(school: School, upload: StaffImport) -> imports.Plan:
-    return imports.plan_import(school.id, importer.parse(upload.content), actor_id=current_user.id)
+def _plan(school: School, upload: StaffImport) -> import_apply.Plan:
+    return import_apply.plan_import(
+        school.id, import_parse.parse(upload.content), actor_id=current_user.id
+    )
 
 
 @bp.route("/schools/<int:school_id>/people/import/<int:import_id>")
@@ -169,9 +171,9 @@ def import_preview(school: School, import_id: int) -> ResponseReturnValue:
     policy = current_policy(school.id)
     today = uk_today()
     dues = {
-        o.row.line: imports.first_due(policy, o.row.start_date, today)
+        o.row.line: import_apply.first_due(policy, o.row.start_date, today)
         for o in plan.outcomes
-        if o.action == imports.CREATE
+        if o.action == import_apply.CREATE
     }
     return render_template(
         "compliance/import_preview.html",
@@ -203,8 +205,8 @@ def import_commit(school: School, import_id: int) -> ResponseReturnValue:
     if plan.has_errors:
         flash("Nothing was imported: fix the rows with errors and upload the file again.", "error")
         return redirect(preview)
-    with contextlib.suppress(imports.AlreadyCommitted):  # a second tab: the first one won
-        imports.commit_import(
+    with contextlib.suppress(import_apply.AlreadyCommitted):  # a second tab: the first one won
+        import_apply.commit_import(
             school,
             plan,
             actor=current_user,

@@ -37,6 +37,7 @@ from training_app.compliance.routes import bp
 from training_app.extensions import client_address, db, limiter
 from training_app.learning.catalogue import staff_modules
 from training_app.learning.models import SOURCE_VOID, Completion
+from training_app.qr import qr_svg
 
 
 def _may_read(person: User) -> bool:
@@ -293,7 +294,7 @@ def certificate(record_id: int) -> ResponseReturnValue:
         person=person,
         cert=cert,
         verify_url=verify_url,
-        qr=certificates.qr_svg(verify_url) if verify_url else "",
+        qr=qr_svg(verify_url, f"QR code linking to {verify_url}", "qr-code") if verify_url else "",
         can_manage_logo=person.school is not None
         and can_manage_school(current_user, person.school),
     )

@@ -286,3 +286,25 @@ def person_history(user_id: int) -> tuple[list[Completion], list[Exemption]]:
         .order_by(Exemption.created_at.desc(), Exemption.id.desc())
     ).all()
     return list(records), list(exemptions)
+
+
+def record_export(
+    kind: str,
+    rows: int,
+    *,
+    actor: User,
+    school_id: int | None,
+    trust_id: int | None,
+    ip_address: str | None,
+) -> None:
+    """Audit that `actor` downloaded a report of `rows` rows for one school or one trust."""
+    record_event(
+        "compliance.exported",
+        actor=actor,
+        school_id=school_id,
+        trust_id=trust_id,
+        target=("school", school_id) if school_id else ("trust", trust_id),
+        summary=f"Downloaded the {kind} ({rows} rows)",
+        ip_address=ip_address,
+    )
+    db.session.commit()

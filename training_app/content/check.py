@@ -8,19 +8,14 @@ from itertools import product
 from training_app.content.coverage import check_teaches
 from training_app.content.evaluate import AnswerError, correct_choice_ids, follow_path, score
 from training_app.content.graph import check_graph
-from training_app.content.guidance import quote_found, quote_sources
+from training_app.content.kinds import KINDS
 from training_app.content.model import END, Library, Node, Problem, Quiz
 from training_app.content.quotes import check_quotes
 from training_app.content.render import CALLOUTS, references
 from training_app.content.schema import Reader
 from training_app.content.tokens import TOKEN_NAMES
 from training_app.rules import (
-    ACTION_IDS,
-    AGENCIES,
-    ALL_TRIGGERS,
-    CLASSIFICATIONS,
     DEFAULT_PROTOCOL,
-    NEXT_STEP_IDS,
     LocalProtocol,
     decide,
     is_valid_citation,
@@ -57,7 +52,6 @@ COVERAGE_PROTOCOLS: tuple[LocalProtocol, ...] = tuple(
     if p.edition == DEFAULT_PROTOCOL.edition
     and p.under_13_referral == DEFAULT_PROTOCOL.under_13_referral
 )
-_SET_VOCABULARY = {"triggers": ALL_TRIGGERS, "agencies": AGENCIES, "next_steps": NEXT_STEP_IDS}
 _CITE_HINT = "cite as in the guidance README, e.g. UKCCIS-2016 §3.3 or APPX8 Step 3"
 
 
@@ -123,57 +117,16 @@ def _check_node(found: Reader, node: Node) -> None:
     for choice in node.choices:
         _markdown(found, node.id, f"choices[{choice.id}].feedback", choice.feedback)
     before = len(found.problems)
-    if node.kind == "action":
-        for choice in node.choices:
-            if choice.action not in ACTION_IDS:
-                hint = "known: " + ", ".join(ACTION_IDS)
-                message = f"unknown action id '{choice.action}'"
-                found.problem(node.id, f"choices[{choice.id}].action", message, hint)
-    elif node.kind == "decision":
-        for choice in node.choices:
-            message = _value_problem(node, choice.value)
-            if message:
-                found.problem(node.id, f"choices[{choice.id}].value", message)
-    elif node.kind == "knowledge":
-        _knowledge(found, node)
-    bound = node.kind != "decision" or (node.facts is not None and node.ask is not None)
+    bound = KINDS[node.kind].check(found, node)
     sound = bound and len(found.problems) == before
     if node.is_question and sound and len(node.choices) >= 2:
         _answer_key(found, node)
 
 
-def _value_problem(node: Node, value: object) -> str:
-    if value is None:
-        return ""  # reported while loading
-    if node.ask == "classification" and value not in CLASSIFICATIONS:
-        return f"unknown classification {value!r}; one of: " + ", ".join(CLASSIFICATIONS)
-    vocabulary = _SET_VOCABULARY.get(node.ask or "")
-    if vocabulary is None:
-        return ""
-    items = {value} if isinstance(value, str) else value
-    assert isinstance(items, set | frozenset)  # the loader admits nothing else for these asks
-    unknown = sorted(str(i) for i in items if i not in vocabulary)
-    if unknown:
-        return f"unknown {node.ask} id(s) {', '.join(unknown)}; known: " + ", ".join(vocabulary)
-    return ""
-
-
-def _knowledge(found: Reader, node: Node) -> None:
-    if not node.citations:
-        found.problem(node.id, "citations", "a knowledge question needs at least one citation")
-    # A missing quote, or only unknown citations, were reported already: nothing to look in.
-    if node.quote is None or not any(is_valid_citation(c) for c in node.citations):
-        return
-    if not quote_found(node.quote, node.citations):
-        where = quote_sources(node.quote)
-        hint = f"it is in {', '.join(where)}: cite that" if where else "copy it exactly"
-        found.problem(node.id, "quote", "the quote is not in the cited section(s)", hint)
-
-
 def _answer_key(found: Reader, node: Node) -> None:
     """The engine (or the author) must make some but not all choices right, for every school."""
     # An authored key does not depend on the school; the engine's may.
-    engine = node.kind != "knowledge"
+    engine = KINDS[node.kind].engine_keyed
     none: list[LocalProtocol] = []
     every: list[LocalProtocol] = []
     unoffered: dict[str, list[LocalProtocol]] = {}
@@ -186,7 +139,7 @@ def _answer_key(found: Reader, node: Node) -> None:
             every.append(protocol)
         # A next_steps question offers some of the steps, not the engine's whole list.
         ask = node.ask if node.ask != "next_steps" else None
-        if node.kind == "decision" and node.select == "many" and node.facts and ask:
+        if node.select == "many" and node.facts and ask:  # facts: a decision question
             for item in getattr(decide(node.facts, protocol), ask):
                 if item not in offered:
                     unoffered.setdefault(item, []).append(protocol)

@@ -1,43 +1,15 @@
-"""Answer evaluation and scoring: the engine decides action and decision questions."""
+"""Answer evaluation and scoring; each node kind's own key and verdict are in kinds.py."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 from training_app.content.graph import next_node_id
+from training_app.content.kinds import KINDS, AnswerError, Explanation, unique
 from training_app.content.model import END, Node, Quiz
-from training_app.rules import (
-    DEFAULT_PROTOCOL,
-    Decision,
-    LocalProtocol,
-    Reason,
-    action_rule,
-    decide,
-)
-
-SET_ID_PREFIX = {"triggers": "trigger", "agencies": "agency", "next_steps": "step"}
-# `next_steps` asks which of the offered steps the DSL takes: the engine lists a dozen steps for
-# any incident, so only the steps a question offers are its answer (and what it tests).
-STEP_ASK = "next_steps"
-
-
-class AnswerError(ValueError):
-    """An answer that does not fit the node: unknown choice, or the wrong number of choices."""
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """Why an answer is right or wrong: text, citations and a verbatim quote of the guidance."""
-
-    rule_id: str
-    text: str
-    citations: tuple[str, ...]
-    quote: str = ""
-    heading: str = ""  # an action rule's own wording, e.g. "Don't search the device yourself."
-    verdict: str = ""  # an action rule's verdict under the school's protocol: "do" or "dont"
+from training_app.rules import DEFAULT_PROTOCOL, LocalProtocol
 
 
 @dataclass(frozen=True)
@@ -67,88 +39,15 @@ class Score:
     missed_rule_ids: tuple[str, ...]
 
 
-def _unique(items: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(items))
-
-
-def _from_reason(rule_id: str, reason: Reason) -> Explanation:
-    return Explanation(rule_id, reason.text, tuple(reason.citations), reason.quote)
-
-
-def _action_key(
-    node: Node, protocol: LocalProtocol
-) -> tuple[frozenset[str], dict[str, Explanation]]:
-    """The choices whose action is a do under this protocol, and each choice's rule."""
-    why: dict[str, Explanation] = {}
-    for choice in node.choices:
-        rule = action_rule(choice.action or "", protocol)
-        why[choice.id] = Explanation(
-            f"action:{rule.id}", rule.why, rule.citations, rule.quote, rule.text, rule.verdict
-        )
-    return frozenset(c for c, e in why.items() if e.verdict == "do"), why
-
-
-def _decide(node: Node, protocol: LocalProtocol) -> tuple[str, Decision]:
-    if node.facts is None or node.ask is None:
-        raise AnswerError(f"decision node '{node.id}' has no valid facts or ask")
-    return node.ask, decide(node.facts, protocol)
-
-
-def _decision_answer(ask: str, decision: Decision, node: Node | None = None) -> Any:
-    if ask == STEP_ASK:
-        offered = {c.value for c in node.choices} if node is not None else None
-        return frozenset(
-            step.id for step in decision.actions if offered is None or step.id in offered
-        )
-    answer = getattr(decision, ask)
-    return frozenset(answer) if ask in SET_ID_PREFIX else answer
-
-
-def _decision_details(ask: str, decision: Decision, node: Node | None = None) -> list[str]:
-    """The triggers, agencies or offered steps behind the asked field: they are tested too."""
-    if ask in ("refer_immediately", "triggers"):
-        return [f"trigger:{t}" for t in decision.triggers]
-    if ask == "agencies":
-        return [f"agency:{a}" for a in decision.agencies]
-    if ask == STEP_ASK:
-        return [f"step:{s}" for s in sorted(_decision_answer(ask, decision, node))]
-    return []
-
-
-def _detail_explanation(detail: str, decision: Decision) -> Explanation:
-    """A trigger's or agency's reason, or a step's own text and citations."""
-    if detail.startswith("step:"):
-        step = next(s for s in decision.actions if f"step:{s.id}" == detail)
-        return Explanation(detail, step.text, step.citations)
-    return _from_reason(detail, decision.reasons[detail])
-
-
-def _decision_correct(node: Node, answer: Any) -> frozenset[str]:
-    if node.select == "many":
-        return frozenset(c.id for c in node.choices if c.value in answer)
-    return frozenset(c.id for c in node.choices if c.value == answer)
-
-
 def correct_choice_ids(node: Node, protocol: LocalProtocol = DEFAULT_PROTOCOL) -> tuple[str, ...]:
     """The choices that are right at this node under this school's protocol."""
-    if node.kind == "action":
-        correct = _action_key(node, protocol)[0]
-    elif node.kind == "decision":
-        ask, decision = _decide(node, protocol)
-        correct = _decision_correct(node, _decision_answer(ask, decision, node))
-    else:
-        correct = frozenset(c.id for c in node.choices if c.correct)
+    correct = KINDS[node.kind].key(node, protocol)
     return tuple(c for c in node.choice_ids() if c in correct)
 
 
 def rule_ids(node: Node, protocol: LocalProtocol = DEFAULT_PROTOCOL) -> tuple[str, ...]:
     """The engine rules, decision fields or guidance sections a question tests."""
-    if node.kind == "action":
-        return _unique(f"action:{c.action}" for c in node.choices)
-    if node.kind == "decision":
-        ask, decision = _decide(node, protocol)
-        return (f"decision:{ask}", *_decision_details(ask, decision, node))
-    return tuple(f"guidance:{c}" for c in node.citations)
+    return KINDS[node.kind].rule_ids(node, protocol)
 
 
 def _check_selection(node: Node, selected: tuple[str, ...]) -> None:
@@ -192,63 +91,19 @@ def evaluate(
 
 def _judge(node: Node, selected: tuple[str, ...], protocol: LocalProtocol) -> Evaluation:
     _check_selection(node, selected)
-    if node.kind == "action":
-        correct, why = _action_key(node, protocol)
-        tested = _unique(e.rule_id for e in why.values())
-        # The learner's own picks first, then what they should have picked.
-        order = _unique([*selected, *(c for c in node.choice_ids() if c in correct)])
-        explanations = tuple(why[c] for c in order)
-        misjudged = set(selected) ^ correct
-        missed = _unique(why[c].rule_id for c in node.choice_ids() if c in misjudged)
-    elif node.kind == "decision":
-        ask, decision = _decide(node, protocol)
-        answer = _decision_answer(ask, decision, node)
-        correct = _decision_correct(node, answer)
-        details = _decision_details(ask, decision, node)
-        tested = (f"decision:{ask}", *details)
-        # "triggers" and "next_steps" have no reason of their own: the referral reason is the
-        # context, and each trigger, agency or step brings its own.
-        main = decision.reasons["refer_immediately" if ask in ("triggers", STEP_ASK) else ask]
-        explanations = (
-            _from_reason(tested[0], main),
-            *(_detail_explanation(d, decision) for d in details),
-        )
-        missed = _decision_missed(node, selected, answer, tested)
-    else:
-        correct = frozenset(c.id for c in node.choices if c.correct)
-        tested = rule_ids(node, protocol)
-        explanations = (Explanation(_first(tested), "", node.citations, node.quote or ""),)
-        missed = tested
+    judged = KINDS[node.kind].judge(node, selected, protocol)
+    correct = judged.correct
     # Ticking several must match the key exactly; a single pick must be one of the right ones.
     right = set(selected) == correct if node.select == "many" else selected[0] in correct
     return Evaluation(
         correct=right,
         selected_choice_ids=selected,
         correct_choice_ids=tuple(c for c in node.choice_ids() if c in correct),
-        explanations=explanations,
+        explanations=judged.explanations,
         feedback=tuple(node.choice(c).feedback for c in selected if node.choice(c).feedback),
-        rule_ids=tested,
-        missed_rule_ids=() if right else missed,
+        rule_ids=judged.tested,
+        missed_rule_ids=() if right else judged.missed,
     )
-
-
-def _first(items: tuple[str, ...]) -> str:
-    return items[0] if items else ""
-
-
-def _decision_missed(
-    node: Node, selected: tuple[str, ...], answer: Any, tested: tuple[str, ...]
-) -> tuple[str, ...]:
-    """For set-valued asks, only the ids the learner got wrong; otherwise everything tested."""
-    prefix = SET_ID_PREFIX.get(node.ask or "")
-    if prefix is None:
-        return tested
-    if node.select == "many":
-        chosen = {str(node.choice(c).value) for c in selected}
-    else:
-        value = node.choice(selected[0]).value
-        chosen = set(value) if isinstance(value, frozenset) else set()
-    return (tested[0], *(f"{prefix}:{i}" for i in sorted(chosen ^ answer)))
 
 
 Answers = Mapping[str, Sequence[str]] | Iterable[tuple[str, Sequence[str]]]
@@ -272,7 +127,7 @@ def score(quiz: Quiz, answers: Answers, protocol: LocalProtocol = DEFAULT_PROTOC
     # Floor, not round: with a whole-number pass mark, percent >= pass_mark is then exactly
     # "correct / answered >= pass_mark / 100", so 79.6% never shows as a pass.
     percent = int(correct * 100 / answered) if answered else 0
-    return Score(percent, answered > 0 and percent >= quiz.pass_mark, _unique(missed))
+    return Score(percent, answered > 0 and percent >= quiz.pass_mark, unique(missed))
 
 
 def follow_path(

@@ -18,6 +18,8 @@ END = "end"
 # set of trigger/agency ids; with `select: many` a single id.
 ChoiceValue = bool | str | frozenset[str] | None
 
+# training_app.roles.MODULE_AUDIENCES: every role's key, then pupils. Content sits below the
+# core helpers, so it cannot import them; tests/test_roles.py checks the two agree.
 AUDIENCES = ("staff", "dsl", "school_admin", "trust_admin", "pupil")
 AGE_BANDS = ("11-14", "14-18")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from training_app.content.kinds import KINDS
 from training_app.content.model import (
-    NODE_KINDS,
     Case,
     Choice,
     ChoiceValue,
@@ -29,20 +29,6 @@ BOOL_ASKS = (
 )
 SET_ASKS = ("triggers", "agencies", "next_steps")
 ASKS = (*BOOL_ASKS, "classification", *SET_ASKS)
-
-_QUESTION_KEYS = ("prompt", "choices", "weight", "select", "situation", "citations", "next")
-_KIND_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    # kind: (required keys besides `kind`, optional keys)
-    "action": (("prompt", "choices"), _QUESTION_KEYS),
-    "decision": (("prompt", "choices", "facts", "ask"), _QUESTION_KEYS),
-    "knowledge": (("prompt", "choices", "citations", "quote"), _QUESTION_KEYS),
-    "info": (("situation", "next"), ("citations",)),
-}
-_CHOICE_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "action": (("id", "label", "action"), ("feedback", "next")),
-    "decision": (("id", "label", "value"), ("feedback", "next")),
-    "knowledge": (("id", "label"), ("feedback", "next", "correct")),
-}
 
 
 def read_quiz(text: str, file: str, stem: str) -> tuple[Quiz | None, list[Problem]]:
@@ -96,12 +82,12 @@ def _read_node(reader: Reader, node_id: str, raw: Any) -> Node | None:
     if data is None:
         return None
     kind = data.get("kind")
-    if kind not in NODE_KINDS:
+    if kind not in KINDS:
         reader.problem(
-            node_id, "kind", f"unknown or missing kind {kind!r}", "one of: " + ", ".join(NODE_KINDS)
+            node_id, "kind", f"unknown or missing kind {kind!r}", "one of: " + ", ".join(KINDS)
         )
         return None
-    required, optional = _KIND_KEYS[kind]
+    required, optional = KINDS[kind].node_keys
     reader.keys(data, node_id, "", required=("kind", *required), optional=optional)
     node_kind: NodeKind = kind
     ask = reader.text(data, "ask", node_id) or None
@@ -189,7 +175,8 @@ def _read_choices(
     ask: str | None,
     select: Select,
 ) -> tuple[Choice, ...]:
-    if kind == "info" or "choices" not in data:
+    choice_keys = KINDS[kind].choice_keys
+    if choice_keys is None or "choices" not in data:
         return ()
     raw = data["choices"]
     if not isinstance(raw, list) or len(raw) < 2:
@@ -209,7 +196,7 @@ def _read_choices(
             if choice_id in seen:
                 reader.problem(node_id, label + ".id", f"duplicate choice id '{choice_id}'")
             seen.add(choice_id)
-        required, optional = _CHOICE_KEYS[kind]
+        required, optional = choice_keys
         reader.keys(item, node_id, label + ".", required=required, optional=optional)
         text_id = reader.text(item, "id", node_id, label + ".")
         if not text_id:

@@ -14,6 +14,7 @@ from flask_login import current_user
 from training_app.editions.labels import EditionLabel, edition_label
 from training_app.editions.school import forget_school_edition, school_edition
 from training_app.navigation import cached_url
+from training_app.roles import LEAD_ROLES
 
 # What other features may use (tests/test_architecture.py).
 __all__ = ["EditionLabel", "edition_label", "forget_school_edition", "school_edition"]
@@ -21,7 +22,7 @@ __all__ = ["EditionLabel", "edition_label", "forget_school_edition", "school_edi
 # Who sees "what changed": the same people as the school's reports (a DSL of the school, its
 # admins, its trust's admins), decided by role alone for the person's own school, so the
 # footer never loads the school.
-READERS = frozenset({"dsl", "school_admin", "trust_admin"})
+READERS = LEAD_ROLES
 
 
 def init_app(app: Flask) -> None:

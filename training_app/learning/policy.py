@@ -12,26 +12,19 @@ from datetime import datetime
 
 from training_app.compliance.policy_versions import current_policy
 from training_app.content.model import Module
-
-# Which module audiences each role belongs to.
-ROLE_AUDIENCES = {
-    "staff": {"staff"},
-    "dsl": {"staff", "dsl"},
-    "school_admin": {"staff", "school_admin"},
-    "trust_admin": {"staff", "trust_admin"},
-}
+from training_app.roles import ADMIN_ROLES, AUDIENCES_OF
 
 
 def can_take(role: str, module: Module) -> bool:
     """Whether someone in this role may take the module in the player."""
     return "pupil" not in module.audiences and bool(
-        ROLE_AUDIENCES.get(role, set()) & set(module.audiences)
+        AUDIENCES_OF.get(role, frozenset()) & set(module.audiences)
     )
 
 
 # Who may look through any module (pages and quiz, answers judged but never recorded) to see
 # what their staff and DSLs take: a head who is a school admin must see the DSL walkthrough.
-PREVIEW_ROLES = frozenset({"school_admin", "trust_admin"})
+PREVIEW_ROLES = frozenset(ADMIN_ROLES)
 
 
 def can_preview(role: str) -> bool:

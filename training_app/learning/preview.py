@@ -16,6 +16,7 @@ from training_app.content.evaluate import AnswerError, evaluate
 from training_app.content.graph import next_node_id
 from training_app.content.model import END, Module, Node
 from training_app.learning import catalogue, policy
+from training_app.roles import AUDIENCE_LABELS
 from training_app.rules import DEFAULT_PROTOCOL, LocalProtocol
 
 bp = Blueprint("preview", __name__, url_prefix="/learn/preview")
@@ -44,7 +45,11 @@ def _protocol() -> LocalProtocol:
 def index() -> ResponseReturnValue:
     """Every staff module, each with who takes it and a link to look through it."""
     _previewer()
-    return render_template("learning/preview_index.html", modules=catalogue.staff_modules())
+    return render_template(
+        "learning/preview_index.html",
+        modules=catalogue.staff_modules(),
+        audience_labels=AUDIENCE_LABELS,
+    )
 
 
 @bp.route("/<module_id>")

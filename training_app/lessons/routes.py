@@ -24,10 +24,10 @@ from training_app.lessons import queries, services
 from training_app.lessons.forms import ControlForm, EndForm, StartLessonForm
 from training_app.lessons.models import LIVE, LessonSession
 from training_app.lessons.plan import age_band_label
-from training_app.lessons.qr import qr_svg
 from training_app.lessons.views import (
     HELP_SOURCES,
     conditional,
+    join_qr,
     join_urls,
     step_context,
     teacher_notes,
@@ -98,7 +98,7 @@ def present(session_id: int) -> ResponseReturnValue:
             poll_seconds=current_app.config["LESSON_POLL_SECONDS_PRESENTER"],
             join_short_url=short_url,
             join_full_url=full_url,
-            qr=qr_svg(full_url, f"QR code: scan it to join, or go to {short_url}"),
+            qr=join_qr(full_url, short_url),
             control=ControlForm(),
             end_form=EndForm(),
         )

@@ -5,19 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, make_response, request, url_for
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup
 
 from training_app.content.evaluate import AnswerError, correct_choice_ids, evaluate
+from training_app.content.kinds import KINDS
 from training_app.content.model import Node
 from training_app.learning import catalogue
 from training_app.lessons.codes import display_code
 from training_app.lessons.models import LessonSession
 from training_app.lessons.plan import Step, age_band_label, question_number
 from training_app.lessons.queries import current_step, steps_of
+from training_app.qr import qr_svg
 from training_app.rules.protocol import parse_protocol
 
 UK = ZoneInfo("Europe/London")
@@ -160,7 +164,7 @@ def _correct(node: Node, session: LessonSession) -> tuple[str, ...]:
 def _why(node: Node, session: LessonSession, render: Callable[[str], str]) -> list[Why]:
     """The authored feedback on each choice, or the engine's reasons for engine questions."""
     found = [Why(c.label, render(c.feedback)) for c in node.choices if c.feedback]
-    if found or node.kind == "knowledge":
+    if found or not KINDS[node.kind].engine_keyed:
         return found
     right = _correct(node, session)
     if not right:
@@ -179,6 +183,12 @@ def join_urls(session: LessonSession) -> tuple[str, str]:
     short = base.split("://", 1)[-1] + url_for("pupil.enter")
     full = base + url_for("pupil.lesson", code=session.join_code)
     return short, full
+
+
+@lru_cache(maxsize=256)
+def join_qr(full_url: str, short_url: str) -> Markup:
+    """The QR code of a lesson's join link; cached because the presenter page is polled."""
+    return qr_svg(full_url, f"QR code: scan it to join, or go to {short_url}", "lesson-qr")
 
 
 def conditional(etag: str, render: Callable[[], ResponseReturnValue]) -> Response:

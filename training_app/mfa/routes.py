@@ -11,7 +11,7 @@ from training_app.auth.sign_in import finish_sign_in
 from training_app.extensions import client_address, limiter
 from training_app.mfa import challenges, flow, services, totp
 from training_app.mfa.forms import CodeForm, RecoveryForm
-from training_app.mfa.qr import qr_svg
+from training_app.qr import qr_svg
 
 bp = Blueprint("mfa", __name__)
 
@@ -129,7 +129,7 @@ def enrol_page(form: CodeForm, secret: str, user: User, *, at_sign_in: bool) -> 
         "mfa/enrol.html",
         form=form,
         grouped_secret=totp.grouped(secret),
-        qr=qr_svg(uri, f"QR code to add {issuer} to your authenticator app"),
+        qr=qr_svg(uri, f"QR code to add {issuer} to your authenticator app", "mfa-qr"),
         issuer=issuer,
         email=user.email,
         at_sign_in=at_sign_in,

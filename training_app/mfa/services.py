@@ -16,9 +16,10 @@ from training_app.mfa.challenges import close_all
 from training_app.mfa.models import RecoveryCode, TwoFactor
 from training_app.mfa.sealing import recovery_hash, seal, unseal
 from training_app.models_common import utcnow
+from training_app.roles import TWO_FACTOR_ROLES
 
 # People who can reach records about children and staff must use a second step.
-REQUIRED_ROLES = frozenset({"dsl", "school_admin", "trust_admin"})
+REQUIRED_ROLES = TWO_FACTOR_ROLES
 
 
 class Check(enum.Enum):

@@ -24,7 +24,7 @@ from tests.web.fuzz import (
     text_values,
 )
 from training_app.auth.models import ROLES, STAFF_GROUPS, User
-from training_app.compliance.exports import FORMULA_STARTS
+from training_app.csv_files import FORMULA_STARTS
 from training_app.extensions import db
 
 _unique = itertools.count(1)

@@ -28,7 +28,7 @@ from tests.web.fuzz import (
     text_values,
 )
 from training_app.auth.models import User
-from training_app.compliance import importer
+from training_app.compliance import import_parse
 from training_app.compliance.models import StaffImport
 from training_app.extensions import db
 
@@ -105,7 +105,7 @@ def _check_preview(app, client, preview: str) -> StaffImport:
         stored = db.session.get(StaffImport, import_id)
         db.session.expunge(stored)
     assert_shown_escaped(body, stored.filename)
-    for row in importer.parse(stored.content):
+    for row in import_parse.parse(stored.content):
         # Every row is listed: its name and email, escaped, whatever they hold.
         assert str(escape(row.name)) in body
         for message in row.messages:
@@ -120,7 +120,7 @@ def _commit_and_show(app, client, csrf, world, preview: str, stored: StaffImport
     )
     check(response, {302})
     check(client.get(preview), {200}, form_again=False)
-    emails = [row.email for row in importer.parse(stored.content)][:3]
+    emails = [row.email for row in import_parse.parse(stored.content)][:3]
     with app.app_context():
         people = db.session.execute(select(User.id, User.name).where(User.email.in_(emails))).all()
     for person_id, name in people:
@@ -209,7 +209,7 @@ def test_upload_any_file(app, signed_in, world, content, filename, leavers):
         return
     preview = response.headers["Location"]
     stored = _check_preview(app, client, preview)
-    rows = importer.parse(stored.content)
+    rows = import_parse.parse(stored.content)
     if not any(row.errors for row in rows):
         _commit_and_show(app, client, csrf, world, preview, stored, leavers)
 
@@ -232,11 +232,13 @@ def test_upload_sizes_at_and_over_the_limits(app, signed_in, world):
     client, csrf = signed_in("school_admin")
     school = world.a1.id
     # Exactly the import limit: accepted and previewed.
-    response = upload(client, csrf, school, _padded(importer.MAX_BYTES), "big.csv")
+    response = upload(client, csrf, school, _padded(import_parse.MAX_BYTES), "big.csv")
     assert response.status_code == 302, response.get_data(True)[:500]
     assert client.get(response.headers["Location"]).status_code == 200
     # One byte over: the form again, saying how large the file is and what to do.
-    body = check(upload(client, csrf, school, _padded(importer.MAX_BYTES + 1), "big.csv"), {200})
+    body = check(
+        upload(client, csrf, school, _padded(import_parse.MAX_BYTES + 1), "big.csv"), {200}
+    )
     assert "The file is too large" in body
     # Over the request limit: refused before it is read, with the site's own page.
     too_big = _padded(app.config["MAX_CONTENT_LENGTH"] + 1)

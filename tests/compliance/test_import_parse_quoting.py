@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from training_app.compliance.importer import decode, delimiter_of, parse
+from training_app.compliance.import_parse import decode, parse
+from training_app.csv_files import delimiter_of
 
 HEADER = "Name,Email,Role,Staff group,Start date\n"
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from training_app.compliance.importer import MAX_BYTES, FileProblem, decode, parse, parse_date
+from training_app.compliance.import_parse import MAX_BYTES, FileProblem, decode, parse, parse_date
 
 HEADER = "Name,Email,Role,Staff group,Start date\n"
 

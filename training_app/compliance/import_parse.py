@@ -1,6 +1,6 @@
 """Reading a staff CSV exported from a school MIS: every problem named by line and field.
 
-Pure (no database): bytes in, rows out. `imports.py` then compares the rows with the people
+Pure (no database): bytes in, rows out. `import_apply.py` then compares the rows with the people
 already in the database and applies them. Headers and values are matched case-insensitively
 and accept the spellings MIS exports use ("Support Staff", "Legal Surname", "DDSL", ...).
 """
@@ -15,7 +15,9 @@ from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 
+from training_app.csv_files import delimiter_of
 from training_app.dates import plausible
+from training_app.roles import LABELS
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -141,7 +143,6 @@ def _lookup(table: dict[str, tuple[str, ...]], labels: dict[str, str]) -> dict[s
     return found
 
 
-ROLE_LABELS = {"staff": "Staff", "dsl": "Designated Safeguarding Lead or deputy"}
 GROUP_LABELS = {
     "teaching": "Teaching staff",
     "support": "Support staff",
@@ -150,7 +151,7 @@ GROUP_LABELS = {
     "governor": "Governors and trustees",
     "contractor": "Contractors and supply",
 }
-_ROLES = _lookup(ROLE_NAMES, {**ROLE_LABELS, "school_admin": "School administrator"})
+_ROLES = _lookup(ROLE_NAMES, LABELS)
 _GROUPS = _lookup(GROUP_NAMES, GROUP_LABELS)
 _HEADERS = {_norm(alias): key for key, aliases in HEADERS.items() for alias in aliases}
 
@@ -184,22 +185,6 @@ def decode(data: bytes) -> str:
         raise FileProblem(
             "The file is not readable text. Save it as “CSV UTF-8” and upload it again."
         ) from exc
-
-
-DELIMITERS = ",;\t"  # Excel saves ";" where "," is the decimal mark; "\t" from a paste
-_QUOTED = re.compile(r'"[^"]*"')
-
-
-def delimiter_of(text: str) -> str:
-    """The header line's delimiter: whichever of , ; and tab it uses most outside quotes (pure).
-
-    Only the delimiter is guessed. Quoting is always the csv module's default (Excel's):
-    `"` quotes a cell, `""` inside one is a quote mark. csv.Sniffer guessed those too, from
-    the header alone, and then split `"Lee, Sam"` and mangled `"Pat ""Q"" Name"`.
-    """
-    header = _QUOTED.sub("", text.split("\n", 1)[0])
-    best = max(DELIMITERS, key=header.count)  # a tie (or none at all) keeps ","
-    return best if header.count(best) > 0 else ","
 
 
 def _columns(header: list[str]) -> dict[str, int]:

@@ -1,24 +1,23 @@
-"""QR codes for the join link, drawn by the app itself (segno) as inline SVG markup."""
+"""QR codes drawn by the app itself (segno) as inline SVG: no image request, CSP-safe."""
 
 from __future__ import annotations
-
-from functools import lru_cache
 
 import segno
 from markupsafe import Markup, escape
 
 
-@lru_cache(maxsize=256)
-def qr_svg(url: str, label: str) -> Markup:
-    """An accessible, scalable SVG of a QR code for `url` (no style attributes, CSP-safe)."""
-    code = segno.make(url, error="m")
-    svg = code.svg_inline(
+def qr_svg(data: str, label: str, css_class: str) -> Markup:
+    """An accessible, scalable SVG QR code of `data` (no style attributes, so CSP-safe).
+
+    Never cached: the two-factor set-up code holds a secret that must not outlive the request.
+    """
+    svg = segno.make(data, error="m").svg_inline(
         scale=1,
         border=4,
         dark="#000",
         light="#fff",
         omitsize=True,
-        svgclass="lesson-qr",
+        svgclass=css_class,
         lineclass=None,
         title=None,
     )

@@ -1,4 +1,6 @@
-"""Staff import: compare the file with the school's people, preview, then apply in one go.
+"""Applying a staff import: compare parsed rows with the school's people, preview, apply.
+
+import_parse.py reads the uploaded file into rows; this module does everything after that.
 
 Upserts by email: a person in the file is created, updated or left unchanged; active people
 of the school who are not in the file are offered as leavers to deactivate. Applying is one
@@ -19,7 +21,7 @@ from training_app.admin.models import School
 from training_app.audit.services import person_snapshot, record_event
 from training_app.auth.models import ROLES, STAFF_GROUPS, User
 from training_app.auth.services import revoke_all_sessions
-from training_app.compliance.importer import Row
+from training_app.compliance.import_parse import Row
 from training_app.compliance.models import StaffImport
 from training_app.compliance.policy import TrainingPolicy
 from training_app.compliance.services import note_role_change
