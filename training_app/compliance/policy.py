@@ -1,7 +1,7 @@
 """A school's training policy: which modules each role and staff group must complete, how often.
 
-Pure (stdlib and the core roles only): the policy is data, stored as JSON per school in `compliance_policies`
-and read back with `parse_policy`. The defaults follow PRODUCT.md:
+Pure (stdlib and the core roles only): the policy is data, stored as JSON per school in
+`compliance_policies` and read back with `parse_policy`. The defaults follow PRODUCT.md:
 
 - every member of staff (every role) takes the first-responder, law, and sextortion and
   AI-imagery modules on induction and every 12 months;
