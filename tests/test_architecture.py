@@ -50,7 +50,6 @@ SHARED_CORE: dict[str, str] = {
     "training_app.auth.services": "accounts and sessions: admin, the staff import, mfa, sso "
     "and the CLI find, add and sign out people through it",
     "training_app.auth.passwords": "password hashing, which auth.services uses",
-    "training_app.auth.person": "the signed-in person as auth.services loads them",
     "training_app.auth.throttle": "the browsers known to an account, remembered at sign-in",
     "training_app.auth.sign_in": "finish_sign_in(): auth's password page, mfa's code pages and "
     "sso's provider sign-in all end there",
@@ -78,27 +77,6 @@ FUNCTION_IMPORTS_ALLOWED: dict[tuple[str, str], str] = {
     "import Flask: its generator, narrative and scoring are pure and tested without it",
     ("training_app.rehearsal", "training_app.navigation"): "the same: navigation imports Flask",
 }
-
-# TEMPORARY, pending the learner seam (issue 20 item 1): these files belong to the engineer
-# restructuring the learner's path, who removes the read-alongside plan and auth's exports for
-# learning. Every check skips these imports. Delete each entry when its import is gone or
-# fixed; test_every_exception_still_matches_an_import fails on an entry that matches nothing.
-PENDING_LEARNER_SEAM: frozenset[tuple[str, str]] = frozenset(
-    {
-        # auth/__init__.py loads the person with the read-alongside plan inside _load_user.
-        ("training_app.auth", "training_app.auth.services"),
-        # auth/person.py loads a SignedInPerson's school inside a property.
-        ("training_app.auth.person", "training_app.admin.models"),
-        # learning/__init__.py registers the read-alongside plan with auth (inside init_app).
-        ("training_app.learning", "training_app.auth"),
-        ("training_app.learning.routes", "training_app.auth"),
-        # learning/routes.py: import these as `from training_app.editions import ...`.
-        ("training_app.learning.routes", "training_app.editions.labels"),
-        ("training_app.learning.routes", "training_app.editions.school"),
-        # learning/services.py imports the catalogue inside _finish().
-        ("training_app.learning.services", "training_app.learning.catalogue"),
-    }
-)
 
 
 def layer_of(module: str, sources: Mapping[str, str]) -> str:
@@ -241,11 +219,7 @@ def function_import_violations(imports: list[Import], sources: Mapping[str, str]
 
 def violations(sources: Mapping[str, str]) -> list[str]:
     """Every broken boundary in the given sources, pending exceptions left out."""
-    imports = [
-        imp
-        for imp in all_imports(sources)
-        if (imp.importer, imp.imported) not in PENDING_LEARNER_SEAM
-    ]
+    imports = all_imports(sources)
     return [
         *layer_violations(imports, sources),
         *feature_violations(imports, sources),
@@ -263,7 +237,7 @@ def test_the_package_boundaries_hold() -> None:
 
 def test_every_exception_still_matches_an_import() -> None:
     imports = {(imp.importer, imp.imported) for imp in all_imports(read_sources())}
-    listed = {*FUNCTION_IMPORTS_ALLOWED, *PENDING_LEARNER_SEAM}
+    listed = set(FUNCTION_IMPORTS_ALLOWED)
     stale = sorted(listed - imports)
     assert not stale, (
         f"These exceptions in tests/test_architecture.py match no import any more: {stale}. "

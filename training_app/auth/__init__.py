@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
-
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, abort, request
 
 from training_app.auth import passwords
 from training_app.extensions import login_manager
 from training_app.navigation import add_nav_item
 
-if TYPE_CHECKING:
-    # Not at run time: auth.services imports audit, whose models import auth.models, so
-    # importing it here made `import training_app.<anything>` depend on import order.
-    from training_app.auth.models import User
-    from training_app.auth.person import SignedInPerson
-    from training_app.auth.services import ReadAlongside
-
-# Given a request's URL values, the rows its view wants read with the person (or None).
-AlongsidePlan = Callable[[dict[str, Any]], "ReadAlongside | None"]
-
 
 def init_app(app: Flask) -> None:
     """Wire Flask-Login to server-side sessions and register the blueprint."""
     from training_app.auth.routes import bp
+    from training_app.auth.services import load_session_user
 
     passwords.init_app(app)
     login_manager.init_app(app)
+    # The cookie holds a server-side session token, never a user id (auth.models.SignsIn).
+    login_manager.user_loader(load_session_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to see that page."
     login_manager.login_message_category = "info"
@@ -49,31 +39,3 @@ def refuse_json_bodies() -> None:
     """
     if request.method not in {"GET", "HEAD", "OPTIONS"} and request.is_json:
         abort(400)
-
-
-def read_alongside_session_user(app: Flask, endpoint: str, plan: AlongsidePlan) -> None:
-    """Have `endpoint`'s rows read in the statement that loads its signed-in person.
-
-    Every signed-in request loads its person first (the session check); a busy view that
-    then reads a row of its own can save that round trip. Its view gets the row from
-    `row_read_alongside()`, and reads it itself when that is None. When the plan read the
-    row, `current_user` is an `auth.person.SignedInPerson`, not a `User`.
-    """
-    app.extensions.setdefault("read_alongside", {})[endpoint] = plan
-
-
-def row_read_alongside() -> tuple[Any, ...] | None:
-    """This request's row read with the signed-in person (user first), if that happened."""
-    return g.get("row_read_alongside")
-
-
-@login_manager.user_loader
-def _load_user(token: str) -> User | SignedInPerson | None:
-    from training_app.auth.services import load_session_user
-
-    plan = current_app.extensions.get("read_alongside", {}).get(request.endpoint or "")
-    alongside = plan(request.view_args or {}) if plan is not None else None
-    user, row = load_session_user(token, alongside)
-    if row is not None:
-        g.row_read_alongside = row
-    return user

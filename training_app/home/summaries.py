@@ -14,7 +14,7 @@ from training_app.compliance.status import RequirementStatus
 from training_app.content.model import Module
 from training_app.learning.catalogue import library, staff_modules
 from training_app.learning.policy import can_take
-from training_app.learning.services import ModuleStatus, module_statuses
+from training_app.learning.status import ModuleStatus, module_statuses
 
 
 @dataclass(frozen=True)

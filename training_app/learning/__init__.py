@@ -7,18 +7,13 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the learning blueprint; in production, parse the content straight away."""
-    from training_app.auth import read_alongside_session_user
     from training_app.learning.catalogue import library
-    from training_app.learning.routes import bp, read_attempt_with_learner, read_page_with_reader
+    from training_app.learning.routes import bp
 
     app.register_blueprint(bp)
     from training_app.learning.preview import bp as preview_bp
 
     app.register_blueprint(preview_bp)
-    # On PostgreSQL, the learner's busiest views read their attempt with the session check.
-    read_alongside_session_user(app, "learning.page", read_page_with_reader)
-    for view in ("quiz", "answer", "feedback", "result"):
-        read_alongside_session_user(app, f"learning.{view}", read_attempt_with_learner)
     if app.config.get("CONTENT_PRELOAD"):
         # Parsed before the first request, so a new gunicorn worker does not spend its
         # first second of an INSET morning reading YAML while learners wait.

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from training_app.auth import row_read_alongside
-from training_app.auth.services import ReadAlongside
 from training_app.content.guidance import passage
 from training_app.content.model import Module, Node, Quiz
 from training_app.database import statement_at_a_time
-from training_app.editions.labels import edition_label
-from training_app.editions.school import school_edition
-from training_app.learning import catalogue, guidance_text, policy, services
+from training_app.editions import edition_label, school_edition
+from training_app.learning import catalogue, guidance_text, policy, services, status
 from training_app.learning.forms import StartForm, StepForm, answer_form_for
 from training_app.learning.models import IN_PROGRESS, Attempt
 from training_app.learning.progress import quiz_progress
+from training_app.learning.store import ReadingPosition
 from training_app.rules import is_valid_citation
 from training_app.rules.citations import SOURCES, section
 
@@ -50,17 +48,10 @@ def _quiz(module: Module) -> Quiz:
 
 
 def _own_attempt(module: Module, attempt_id: int) -> Attempt:
-    # On PostgreSQL the attempt was read with the signed-in person (read_attempt_with_learner).
-    read = row_read_alongside()
-    return _owned(
-        module,
-        services.attempt_read_with_learner(read)
-        if read is not None
-        else services.attempt_by_id(attempt_id),
-    )
+    return _owned(module, services.attempt_by_id(attempt_id))
 
 
-AttemptLike = TypeVar("AttemptLike", Attempt, services.ReadingPosition)
+AttemptLike = TypeVar("AttemptLike", Attempt, ReadingPosition)
 
 
 def _owned(module: Module, attempt: AttemptLike | None) -> AttemptLike:
@@ -94,20 +85,20 @@ def overview(module_id: str) -> ResponseReturnValue:
         # A head who is a school admin may not take the DSL walkthrough, but may see it.
         return redirect(url_for("preview.module", module_id=module_id))
     module = _module(module_id)
-    status = services.module_statuses(current_user.id, current_user.school_id, [module])[0]
+    where = status.module_statuses(current_user.id, current_user.school_id, [module])[0]
     # An attempt keeps the protocol it started under, edition included.
     edition = (
-        services.attempt_protocol(status.attempt).edition
-        if status.attempt
+        services.attempt_protocol(where.attempt).edition
+        if where.attempt
         else school_edition(current_user.school_id)
     )
     return render_template(
         "learning/overview.html",
         module=module,
-        status=status,
+        status=where,
         edition=edition_label(edition),
         form=StartForm(),
-        past=services.past_attempts(current_user.id, module.id),
+        past=status.past_attempts(current_user.id, module.id),
         can_skip=services.has_finished_before(current_user.id, module.id),
     )
 
@@ -136,13 +127,11 @@ def page(module_id: str, attempt_id: int, number: int) -> ResponseReturnValue:
     module = _module(module_id)
     if not _has_page(module, number):
         abort(404)
-    # On PostgreSQL the attempt was read (and the page recorded) with the signed-in person.
-    read = row_read_alongside()
     attempt = _owned(
         module,
-        services.position_read_with_reader(read)
-        if read is not None
-        else services.reading_position(attempt_id),
+        services.open_page(
+            attempt_id, learner_id=current_user.id, module_id=module.id, page=number
+        ),
     )
     protocol = services.attempt_protocol(attempt)
     current = module.pages[number - 1]
@@ -158,7 +147,7 @@ def page(module_id: str, attempt_id: int, number: int) -> ResponseReturnValue:
     )
     # Recorded after rendering: the commit expires the signed-in user, and the page would
     # otherwise load them again (a query more on every new page read).
-    services.record_page_seen(attempt, number, recorded=read is not None)
+    services.record_page_seen(attempt, number)
     return html
 
 
@@ -174,22 +163,6 @@ def _question_page(
         form=form,
         situation=catalogue.render(node.situation, protocol) if node.situation else "",
         progress=quiz_progress(quiz_, attempt),
-    )
-
-
-def read_attempt_with_learner(view_args: dict[str, Any]) -> ReadAlongside | None:
-    """A quiz step's attempt, read with its signed-in person (see `_own_attempt`)."""
-    return services.attempt_with_learner(view_args["attempt_id"])
-
-
-def read_page_with_reader(view_args: dict[str, Any]) -> ReadAlongside | None:
-    """A reading page's attempt, read with its signed-in person (see `page`)."""
-    module = catalogue.library().modules.get(view_args["module_id"])
-    number = view_args["number"]
-    if module is None or not _has_page(module, number):
-        return None  # refused by the view, which reads nothing
-    return services.read_with_reader(
-        view_args["attempt_id"], module_id=module.id, page_number=number
     )
 
 
