@@ -49,6 +49,7 @@ SHARED_CORE: dict[str, str] = {
     "training_app.auth.permissions": "who may do what: every feature's routes check it",
     "training_app.auth.services": "accounts and sessions: admin, the staff import, mfa, sso "
     "and the CLI find, add and sign out people through it",
+    "training_app.auth.person": "the signed-in person as auth.services loads them",
     "training_app.auth.passwords": "password hashing, which auth.services uses",
     "training_app.auth.throttle": "the browsers known to an account, remembered at sign-in",
     "training_app.auth.sign_in": "finish_sign_in(): auth's password page, mfa's code pages and "

@@ -6,13 +6,15 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Select, bindparam, select, update
 
 from training_app.audit.services import record_event
 from training_app.auth.models import AuthSession, PasswordResetToken, User
 from training_app.auth.passwords import hash_password, needs_rehash, verify_password
+from training_app.auth.person import PERSON_COLUMNS, SignedInPerson, person_from_row
 from training_app.extensions import db
 from training_app.models_common import utcnow
 
@@ -84,17 +86,58 @@ LIVE_SESSION_USER = (
     )
 )
 
+# The signed-in person's id, for a statement built on LIVE_SESSION_USER that writes only
+# their own rows (NULL, so nothing matches, when the session is not live).
+LIVE_SESSION_USER_ID = LIVE_SESSION_USER.with_only_columns(User.id).scalar_subquery()
+# The same look-up as plain columns, to build a view's ReadAlongside statement on.
+LIVE_SESSION_PERSON = LIVE_SESSION_USER.with_only_columns(*PERSON_COLUMNS)
 
-def load_session_user(token: str) -> User | None:
-    """The active user of a live (unrevoked) session token, or None."""
+
+@dataclass(frozen=True)
+class ReadAlongside:
+    """A view's rows read in the same statement (one round trip) as its signed-in person.
+
+    `statement` is LIVE_SESSION_PERSON with the view's columns added (left-joined, so the
+    person is found whether or not the view's row is); `params` are its own parameters.
+    `loads_entities`: whether those columns include an ORM entity (the statement then goes
+    through the ORM session; plain columns skip it, which is cheaper).
+    """
+
+    statement: Select[Any]
+    params: dict[str, Any]
+    loads_entities: bool = False
+
+
+def load_session_user(
+    token: str, alongside: ReadAlongside | None = None
+) -> tuple[User | SignedInPerson | None, tuple[Any, ...] | None]:
+    """The active user of a live (unrevoked) session token, or None; and the view's row.
+
+    Without `alongside` the user is a `User`. With it, they are a `SignedInPerson` (see
+    there why), and the row (None without a live session) is the person followed by the
+    view's columns.
+    """
     # However active the browser, a session ends a fixed time after sign-in (ASVS V3.3.2):
     # a shared staffroom computer left signed in is signed out by the next morning.
     oldest = utcnow() - timedelta(seconds=current_app.config["SESSION_ABSOLUTE_LIFETIME"])
-    params = {"digest": _digest(token), "oldest": oldest}
-    user = db.session.scalars(LIVE_SESSION_USER, params).first()
-    if user is not None:
-        user.current_session_token = token
-    return user
+    session_params = {"digest": _digest(token), "oldest": oldest}
+    user: User | SignedInPerson | None
+    if alongside is None:
+        user = db.session.scalars(LIVE_SESSION_USER, session_params).first()
+        row = None
+    else:
+        params = alongside.params | session_params
+        executes = db.session if alongside.loads_entities else db.session.connection()
+        found = executes.execute(alongside.statement, params).first()
+        if found is None:
+            return None, None
+        values = tuple(found)
+        user = person_from_row(values)
+        row = (user, *values[len(PERSON_COLUMNS) :])
+    if user is None:
+        return None, None
+    user.current_session_token = token
+    return user, row
 
 
 def revoke_session(token: str) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from training_app.auth import row_read_alongside
+from training_app.auth.services import ReadAlongside
 from training_app.content.guidance import passage
 from training_app.content.model import Module, Node, Quiz
 from training_app.database import statement_at_a_time
@@ -16,7 +18,7 @@ from training_app.learning import catalogue, guidance_text, policy, services, st
 from training_app.learning.forms import StartForm, StepForm, answer_form_for
 from training_app.learning.models import IN_PROGRESS, Attempt
 from training_app.learning.progress import quiz_progress
-from training_app.learning.store import ReadingPosition
+from training_app.learning.store import ReadingPosition, attempt_in, position_in
 from training_app.rules import is_valid_citation
 from training_app.rules.citations import SOURCES, section
 
@@ -47,8 +49,15 @@ def _quiz(module: Module) -> Quiz:
     return module.quiz
 
 
-def _own_attempt(module: Module, attempt_id: int) -> Attempt:
-    return _owned(module, services.attempt_by_id(attempt_id))
+def _read_with_person() -> tuple[Any, ...]:
+    # The session check read it (the plans at the end of this file, learning/__init__.py).
+    row = row_read_alongside()
+    assert row is not None, "a learner view reads its attempt with the signed-in person"
+    return row
+
+
+def _own_attempt(module: Module) -> Attempt:
+    return _owned(module, attempt_in(_read_with_person()))
 
 
 AttemptLike = TypeVar("AttemptLike", Attempt, ReadingPosition)
@@ -127,12 +136,7 @@ def page(module_id: str, attempt_id: int, number: int) -> ResponseReturnValue:
     module = _module(module_id)
     if not _has_page(module, number):
         abort(404)
-    attempt = _owned(
-        module,
-        services.open_page(
-            attempt_id, learner_id=current_user.id, module_id=module.id, page=number
-        ),
-    )
+    attempt = _owned(module, position_in(_read_with_person()))
     protocol = services.attempt_protocol(attempt)
     current = module.pages[number - 1]
     html = render_template(
@@ -173,7 +177,7 @@ def quiz(module_id: str, attempt_id: int) -> ResponseReturnValue:
     """GET: the question awaiting an answer. POST: begin the quiz after the last page."""
     module = _module(module_id)
     quiz_ = _quiz(module)
-    attempt = _own_attempt(module, attempt_id)
+    attempt = _own_attempt(module)
     if attempt.status != IN_PROGRESS:
         return redirect(_where_to_resume(module, attempt))
     if not attempt.in_quiz:
@@ -192,7 +196,7 @@ def answer(module_id: str, attempt_id: int) -> ResponseReturnValue:
     """Record an answer once, then show its feedback (replays show the same feedback)."""
     module = _module(module_id)
     quiz_ = _quiz(module)
-    attempt = _own_attempt(module, attempt_id)
+    attempt = _own_attempt(module)
     # Which node the form answers picks the form class; read directly, as building a
     # form only to read one hidden field costs as much as the form that follows.
     node = quiz_.nodes.get(request.form.get("node", ""))
@@ -238,7 +242,7 @@ def feedback(module_id: str, attempt_id: int, step: int) -> ResponseReturnValue:
     """Feedback on one answered question: right or not, and why, with the guidance."""
     module = _module(module_id)
     quiz_ = _quiz(module)
-    attempt = _own_attempt(module, attempt_id)
+    attempt = _own_attempt(module)
     recorded = next((a for a in attempt.answers if a.step == step), None)
     if recorded is None:
         abort(404)
@@ -266,7 +270,7 @@ def feedback(module_id: str, attempt_id: int, step: int) -> ResponseReturnValue:
 def result(module_id: str, attempt_id: int) -> ResponseReturnValue:
     """The score, pass or not, and the rules to revisit."""
     module = _module(module_id)
-    attempt = _own_attempt(module, attempt_id)
+    attempt = _own_attempt(module)
     if attempt.status == IN_PROGRESS:
         return redirect(_where_to_resume(module, attempt))
     return render_template(
@@ -280,6 +284,20 @@ def result(module_id: str, attempt_id: int) -> ResponseReturnValue:
         steps=[a for a in attempt.answers if a.correct is not None],
         completion=services.completion_of(attempt),
     )
+
+
+def read_page_with_person(view_args: dict[str, Any]) -> ReadAlongside | None:
+    """A reading page's attempt, read with its signed-in person (see `page`)."""
+    module = catalogue.library().modules.get(view_args["module_id"])
+    number = view_args["number"]
+    if module is None or not _has_page(module, number):
+        return None  # refused by the view, which reads nothing
+    return services.page_with_person(view_args["attempt_id"], module_id=module.id, page=number)
+
+
+def read_attempt_with_person(view_args: dict[str, Any]) -> ReadAlongside:
+    """A quiz view's attempt, read with its signed-in person (see `_own_attempt`)."""
+    return services.attempt_with_person(view_args["attempt_id"])
 
 
 @bp.route("/guidance/<path:citation>")

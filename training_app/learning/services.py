@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import lazyload
 
 from training_app.admin.protocols import school_protocol
 from training_app.auth.models import User
+from training_app.auth.services import ReadAlongside
 from training_app.content.evaluate import AnswerError, Evaluation, evaluate, score
 from training_app.content.graph import next_node_id
 from training_app.content.model import END, Module, Quiz
@@ -37,17 +37,6 @@ from training_app.models_common import utcnow
 from training_app.rules import LocalProtocol
 from training_app.rules.protocol import parse_protocol, protocol_to_dict
 from training_app.xapi import record as xapi_record
-
-# Built once, as nearly every quiz request runs it. The answers load only when a page
-# uses them (the feedback and result pages).
-_ATTEMPT_BY_ID = (
-    select(Attempt).where(Attempt.id == bindparam("attempt_id")).options(lazyload(Attempt.answers))
-)
-
-
-def attempt_by_id(attempt_id: int) -> Attempt | None:
-    """Anyone's attempt by its id (the caller checks the owner)."""
-    return db.session.scalars(_ATTEMPT_BY_ID, {"attempt_id": attempt_id}).first()
 
 
 def attempt_protocol(attempt: ReadingPosition | Attempt) -> LocalProtocol:
@@ -113,16 +102,18 @@ def has_finished_before(user_id: int, module_id: str) -> bool:
     return found is not None
 
 
-def open_page(
-    attempt_id: int, *, learner_id: int, module_id: str, page: int
-) -> ReadingPosition | None:
-    """Anyone's attempt as its reading page needs it (the caller checks the owner).
+def page_with_person(attempt_id: int, *, module_id: str, page: int) -> ReadAlongside:
+    """A reading page's attempt, to read with the signed-in person (`store.position_in`).
 
-    Call `record_page_seen` once the page is rendered (a store may have recorded it here).
+    Call `record_page_seen` once the page is rendered (the store may have recorded it in
+    this read already).
     """
-    return learner_store().open_page(
-        attempt_id, learner_id=learner_id, module_id=module_id, page=page
-    )
+    return learner_store().page_with_person(attempt_id, module_id=module_id, page=page)
+
+
+def attempt_with_person(attempt_id: int) -> ReadAlongside:
+    """A quiz view's attempt, to read with the signed-in person (`store.attempt_in`)."""
+    return learner_store().attempt_with_person(attempt_id)
 
 
 def record_page_seen(position: ReadingPosition, page: int) -> None:

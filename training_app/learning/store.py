@@ -3,8 +3,12 @@
 `learning.services` says what happens to an attempt; a `LearnerStore` says how its busiest
 rows are read and written. `PortableStore` is the one to read first: plain statements that
 run on SQLite and PostgreSQL alike. `PostgresStore` replaces two of them with a statement
-each that saves a round trip and the wait for the disk, kept because each measured 10 % or
-more on its own (bench/README.md, "One learner code path").
+each that saves a round trip and the wait for the disk.
+
+On both databases a learner view's attempt is read in the statement that checks the
+signed-in session (`auth.read_alongside_session_user`; `current_user` is then an
+`auth.person.SignedInPerson`). Each of these steps measured 10 % or more on its own
+(bench/README.md, "One learner code path").
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ from typing import Any, Protocol
 
 from sqlalchemy import Update, bindparam, func, insert, literal_column, select, true, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import lazyload
 from sqlalchemy.sql.dml import ReturningInsert
 
+from training_app.auth.services import LIVE_SESSION_PERSON, LIVE_SESSION_USER_ID, ReadAlongside
 from training_app.extensions import db
 from training_app.learning.models import IN_PROGRESS, Answer, Attempt
 
@@ -35,14 +41,17 @@ class ReadingPosition:
 class LearnerStore(Protocol):
     """The reads and writes a learner's pages and answers make most often."""
 
-    def open_page(
-        self, attempt_id: int, *, learner_id: int, module_id: str, page: int
-    ) -> ReadingPosition | None:
-        """Anyone's attempt as a reading page needs it (the caller checks the owner).
+    def page_with_person(self, attempt_id: int, *, module_id: str, page: int) -> ReadAlongside:
+        """Anyone's attempt as a reading page needs it, read with the signed-in person.
 
-        A store may record the page here already, on the learner's own attempt at this
-        module only; `record_page` then has nothing left to do.
+        The caller checks the owner. A store may record the page in this statement
+        already, on the person's own attempt at this module only; `record_page` then has
+        nothing left to do.
         """
+        ...
+
+    def attempt_with_person(self, attempt_id: int) -> ReadAlongside:
+        """Anyone's attempt (an ORM object), read with the signed-in person."""
         ...
 
     def record_page(self, position: ReadingPosition, page: int) -> None:
@@ -88,18 +97,30 @@ _CLAIM_STEP = (
     .values(next_step=bindparam("then_step"), current_node=bindparam("then_node"))
 )
 _RECORD_ANSWER = insert(_answers)
+# The answers load only when a page uses them (the feedback and result pages).
+_PERSON_AND_ATTEMPT = (
+    LIVE_SESSION_PERSON.add_columns(Attempt)
+    .outerjoin(Attempt, Attempt.id == bindparam("attempt_id"))
+    .options(lazyload(Attempt.answers))
+)
+# Left-joined: the person is found whether or not the attempt is.
+_PERSON_AND_POSITION = LIVE_SESSION_PERSON.add_columns(
+    *_READING_POSITION.selected_columns
+).outerjoin(_attempts, _attempts.c.id == bindparam("attempt_id"))
 ANSWER_FIELDS = ("step", "node_id", "choice_ids", "correct", "weight", "rule_ids", "answered_at")
 
 
 class PortableStore:
     """Plain statements, the same on every database: the reference `LearnerStore`."""
 
-    def open_page(
-        self, attempt_id: int, *, learner_id: int, module_id: str, page: int
-    ) -> ReadingPosition | None:
+    def page_with_person(self, attempt_id: int, *, module_id: str, page: int) -> ReadAlongside:
         """The attempt's reading position; the page is recorded by `record_page`."""
-        row = db.session.connection().execute(_READING_POSITION, {"attempt_id": attempt_id}).first()
-        return None if row is None else ReadingPosition(*row)
+        return ReadAlongside(_PERSON_AND_POSITION, {"attempt_id": attempt_id})
+
+    def attempt_with_person(self, attempt_id: int) -> ReadAlongside:
+        """The attempt without its answers (they load when a page asks for them)."""
+        params = {"attempt_id": attempt_id}
+        return ReadAlongside(_PERSON_AND_ATTEMPT, params, loads_entities=True)
 
     def record_page(self, position: ReadingPosition, page: int) -> None:
         """One conditional UPDATE (the caller commits)."""
@@ -128,14 +149,18 @@ _NO_WAIT = select(
     func.set_config(literal_column("'synchronous_commit'"), literal_column("'off'"), true())
 ).scalar_subquery()
 
-# A reading page's position read and the page recorded in one statement. The UPDATE runs
-# as a data-modifying WITH, which PostgreSQL always runs to completion; the SELECT sees the
-# attempt as it stood before it, as the page renders it. Only the learner's own attempt at
-# this module moves; anyone else's is read unchanged for the view to refuse.
-_OPEN_PAGE = _READING_POSITION.add_cte(
+# A reading page's person and position read and the page recorded in one statement. The
+# UPDATE runs as a data-modifying WITH, which PostgreSQL always runs to completion; the
+# SELECT sees the attempt as it stood before it, as the page renders it. Only the live
+# session's person's own attempt at this module moves (LIVE_SESSION_USER_ID is NULL, so
+# nothing moves, when the session is not live); anyone else's is read unchanged for the view
+# to refuse. The page is recorded before the rest of the request's checks: a person whose
+# role no longer takes the module, or who must set up two-factor sign-in again, has their
+# own resume position moved to a page they then do not see (nothing else is written).
+_PERSON_AND_POSITION_RECORDING_PAGE = _PERSON_AND_POSITION.add_cte(
     _ADVANCE_PAGES.where(
         _NO_WAIT.is_not(None),
-        _attempts.c.user_id == bindparam("reading_learner"),
+        _attempts.c.user_id == LIVE_SESSION_USER_ID,
         _attempts.c.module_id == bindparam("reading_module"),
     ).cte("advanced")
 )
@@ -165,22 +190,18 @@ _CLAIM_AND_RECORD_NO_WAIT = _recorded_if_claimed(_CLAIM_STEP.where(_NO_WAIT.is_n
 class PostgresStore(PortableStore):
     """One round trip, and no wait for the disk, where a learner is only moving along."""
 
-    def open_page(
-        self, attempt_id: int, *, learner_id: int, module_id: str, page: int
-    ) -> ReadingPosition | None:
+    def page_with_person(self, attempt_id: int, *, module_id: str, page: int) -> ReadAlongside:
         """The position read and the page recorded in one statement."""
         params = {
             "attempt_id": attempt_id,
             "seen_attempt": attempt_id,
             "seen_page": page,
-            "reading_learner": learner_id,
             "reading_module": module_id,
         }
-        row = db.session.connection().execute(_OPEN_PAGE, params).first()
-        return None if row is None else ReadingPosition(*row)
+        return ReadAlongside(_PERSON_AND_POSITION_RECORDING_PAGE, params)
 
     def record_page(self, position: ReadingPosition, page: int) -> None:
-        """Nothing: `open_page` recorded it."""
+        """Nothing: `page_with_person` recorded it."""
 
     def claim_and_record(
         self, conn: Connection, claim: dict[str, Any], answer: dict[str, Any], *, finishing: bool
@@ -191,6 +212,18 @@ class PostgresStore(PortableStore):
 
 
 _PORTABLE, _POSTGRES = PortableStore(), PostgresStore()
+
+
+def position_in(row: tuple[Any, ...]) -> ReadingPosition | None:
+    """The attempt in a row `page_with_person` read (None when there is no such attempt)."""
+    position = row[1:]
+    return None if position[0] is None else ReadingPosition(*position)
+
+
+def attempt_in(row: tuple[Any, ...]) -> Attempt | None:
+    """The attempt in a row `attempt_with_person` read (None when there is no such attempt)."""
+    attempt: Attempt | None = row[1]
+    return attempt
 
 
 def learner_store() -> LearnerStore:
