@@ -7,14 +7,14 @@ import sqlite3
 import time
 from collections.abc import Mapping
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask
 from psycopg import Error as PsycopgError
 from psycopg import OperationalError as PsycopgOperationalError
 from psycopg import pq
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
 
@@ -35,7 +35,6 @@ def init_app(app: Flask) -> None:
         # `_check_alive` below checks each connection as it is taken from the pool.
         options["pool_pre_ping"] = False
         options.setdefault("connect_args", postgresql_connect_args(app.config))
-        app.before_request(_marked_views_without_transaction)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     if uri.startswith("postgresql+psycopg"):
@@ -187,43 +186,3 @@ def _has_something_to_read(socket_fd: int) -> bool:
     poller = select.poll()
     poller.register(socket_fd, select.POLLIN)
     return bool(poller.poll(0))
-
-
-View = TypeVar("View")
-_MARK = "runs_statement_at_a_time"
-
-
-def statement_at_a_time(view: View) -> View:
-    """Mark a view whose statements each commit by themselves on PostgreSQL.
-
-    For the learner's busiest requests, which read a few rows and write at most one
-    statement: without a transaction they save the BEGIN and the COMMIT (or ROLLBACK), two
-    of a reading page's five round trips. PostgreSQL's default isolation (read committed)
-    gives each statement its own snapshot inside a transaction too, so reads see the same.
-    A service there that writes more than one statement calls `begin_atomic` first.
-    SQLite, in-process, has no round trips to save and keeps its transactions.
-    """
-    setattr(view, _MARK, True)
-    return view
-
-
-def _marked_views_without_transaction() -> None:
-    view = current_app.view_functions.get(request.endpoint or "")
-    if getattr(view, _MARK, False):
-        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-
-
-def begin_atomic(conn: Connection) -> None:
-    """Open a transaction on a connection a marked view runs statement at a time.
-
-    The statements that follow commit or roll back together with the session. On a
-    connection already transactional (SQLite, unmarked views) this does nothing.
-    """
-    dbapi_connection = conn.connection.dbapi_connection
-    if (
-        dbapi_connection is not None
-        and _is_psycopg(dbapi_connection)
-        and dbapi_connection.autocommit
-        and dbapi_connection.pgconn.transaction_status == pq.TransactionStatus.IDLE
-    ):
-        conn.exec_driver_sql("BEGIN")

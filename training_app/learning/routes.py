@@ -12,7 +12,6 @@ from training_app.auth import row_read_alongside
 from training_app.auth.services import ReadAlongside
 from training_app.content.guidance import passage
 from training_app.content.model import Module, Node, Quiz
-from training_app.database import statement_at_a_time
 from training_app.editions import edition_label, school_edition
 from training_app.learning import catalogue, guidance_text, policy, services, status
 from training_app.learning.forms import StartForm, StepForm, answer_form_for
@@ -23,11 +22,6 @@ from training_app.rules import is_valid_citation
 from training_app.rules.citations import SOURCES, section
 
 bp = Blueprint("learning", __name__, url_prefix="/learn")
-
-# The learner's views below run statement at a time on PostgreSQL (training_app/database.py):
-# each reads a few rows and writes at most one statement, except the final answer, which
-# opens its own transaction (services.submit_answer). Starting an attempt writes more, and
-# is one request a module, so it keeps its transaction.
 
 
 def _module(module_id: str) -> Module:
@@ -80,7 +74,6 @@ def _where_to_resume(module: Module, attempt: Attempt) -> str:
 
 
 @bp.route("/<module_id>")
-@statement_at_a_time
 @login_required
 def overview(module_id: str) -> ResponseReturnValue:
     """What the module covers, where you are with it, and the button to start or resume."""
@@ -129,7 +122,6 @@ def start(module_id: str) -> ResponseReturnValue:
 
 
 @bp.route("/<module_id>/attempts/<int:attempt_id>/pages/<int:number>")
-@statement_at_a_time
 @login_required
 def page(module_id: str, attempt_id: int, number: int) -> ResponseReturnValue:
     """One page of the module's scenario content."""
@@ -171,7 +163,6 @@ def _question_page(
 
 
 @bp.route("/<module_id>/attempts/<int:attempt_id>/quiz", methods=["GET", "POST"])
-@statement_at_a_time
 @login_required
 def quiz(module_id: str, attempt_id: int) -> ResponseReturnValue:
     """GET: the question awaiting an answer. POST: begin the quiz after the last page."""
@@ -190,7 +181,6 @@ def quiz(module_id: str, attempt_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<module_id>/attempts/<int:attempt_id>/answer", methods=["POST"])
-@statement_at_a_time
 @login_required
 def answer(module_id: str, attempt_id: int) -> ResponseReturnValue:
     """Record an answer once, then show its feedback (replays show the same feedback)."""
@@ -236,7 +226,6 @@ def answer(module_id: str, attempt_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<module_id>/attempts/<int:attempt_id>/steps/<int:step>")
-@statement_at_a_time
 @login_required
 def feedback(module_id: str, attempt_id: int, step: int) -> ResponseReturnValue:
     """Feedback on one answered question: right or not, and why, with the guidance."""
@@ -265,7 +254,6 @@ def feedback(module_id: str, attempt_id: int, step: int) -> ResponseReturnValue:
 
 
 @bp.route("/<module_id>/attempts/<int:attempt_id>/result")
-@statement_at_a_time
 @login_required
 def result(module_id: str, attempt_id: int) -> ResponseReturnValue:
     """The score, pass or not, and the rules to revisit."""

@@ -19,7 +19,6 @@ from training_app.auth.services import ReadAlongside
 from training_app.content.evaluate import AnswerError, Evaluation, evaluate, score
 from training_app.content.graph import next_node_id
 from training_app.content.model import END, Module, Quiz
-from training_app.database import begin_atomic
 from training_app.extensions import db
 from training_app.learning import policy
 from training_app.learning.catalogue import library
@@ -196,11 +195,9 @@ def submit_answer(
         "answered_at": utcnow(),
     }
     outgoing = xapi_record.answer_row(attempt, answer)
+    # One transaction: the last answer and the attempt's close stand or fall together (and
+    # an answer and its xAPI statement do).
     conn = db.session.connection()
-    if finishing or outgoing is not None:
-        # The last answer and the attempt's close stand or fall together (and an answer
-        # and its xAPI statement do).
-        begin_atomic(conn)
     try:
         if not learner_store().claim_and_record(conn, claim, answer, finishing=finishing):
             db.session.rollback()
