@@ -31,7 +31,7 @@ STAFF_GROUPS: dict[str, str] = {
 
 
 class SignsIn:
-    """Flask-Login's protocol, as a `User` answers it.
+    """Flask-Login's protocol, for a `User` and for an `auth.person.SignedInPerson`.
 
     The id Flask-Login keeps in the cookie is the server-side session token (see
     AuthSession), never the user id, so revoking the session row signs the browser out.

@@ -20,7 +20,7 @@ from training_app.content.evaluate import AnswerError, Evaluation, evaluate, sco
 from training_app.content.graph import next_node_id
 from training_app.content.model import END, Module, Quiz
 from training_app.extensions import db
-from training_app.learning import policy
+from training_app.learning import policy, store
 from training_app.learning.catalogue import library
 from training_app.learning.models import (
     FAILED,
@@ -112,7 +112,7 @@ def page_with_person(attempt_id: int, *, module_id: str, page: int) -> ReadAlong
 
 def attempt_with_person(attempt_id: int) -> ReadAlongside:
     """A quiz view's attempt, to read with the signed-in person (`store.attempt_in`)."""
-    return learner_store().attempt_with_person(attempt_id)
+    return store.attempt_with_person(attempt_id)
 
 
 def record_page_seen(position: ReadingPosition, page: int) -> None:

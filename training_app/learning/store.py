@@ -50,10 +50,6 @@ class LearnerStore(Protocol):
         """
         ...
 
-    def attempt_with_person(self, attempt_id: int) -> ReadAlongside:
-        """Anyone's attempt (an ORM object), read with the signed-in person."""
-        ...
-
     def record_page(self, position: ReadingPosition, page: int) -> None:
         """Move the attempt's furthest page read forwards to `page` (never backwards)."""
         ...
@@ -69,9 +65,8 @@ _attempts = Attempt.__table__
 _answers = Answer.__table__
 
 # Built once: nearly every learner request runs one of these.
-_READING_POSITION = select(
-    _attempts.c["id", "user_id", "module_id", "status", "pages_seen", "protocol"]
-).where(_attempts.c.id == bindparam("attempt_id"))
+# What a reading page needs of an attempt, in ReadingPosition's order.
+_POSITION_COLUMNS = _attempts.c["id", "user_id", "module_id", "status", "pages_seen", "protocol"]
 # Two devices reading at once can only move the position forwards.
 _ADVANCE_PAGES = (
     update(_attempts)
@@ -104,10 +99,10 @@ _PERSON_AND_ATTEMPT = (
     .options(lazyload(Attempt.answers))
 )
 # Left-joined: the person is found whether or not the attempt is.
-_PERSON_AND_POSITION = LIVE_SESSION_PERSON.add_columns(
-    *_READING_POSITION.selected_columns
-).outerjoin(_attempts, _attempts.c.id == bindparam("attempt_id"))
-ANSWER_FIELDS = ("step", "node_id", "choice_ids", "correct", "weight", "rule_ids", "answered_at")
+_PERSON_AND_POSITION = LIVE_SESSION_PERSON.add_columns(*_POSITION_COLUMNS).outerjoin(
+    _attempts, _attempts.c.id == bindparam("attempt_id")
+)
+_ANSWER_FIELDS = ("step", "node_id", "choice_ids", "correct", "weight", "rule_ids", "answered_at")
 
 
 class PortableStore:
@@ -116,11 +111,6 @@ class PortableStore:
     def page_with_person(self, attempt_id: int, *, module_id: str, page: int) -> ReadAlongside:
         """The attempt's reading position; the page is recorded by `record_page`."""
         return ReadAlongside(_PERSON_AND_POSITION, {"attempt_id": attempt_id})
-
-    def attempt_with_person(self, attempt_id: int) -> ReadAlongside:
-        """The attempt without its answers (they load when a page asks for them)."""
-        params = {"attempt_id": attempt_id}
-        return ReadAlongside(_PERSON_AND_ATTEMPT, params, loads_entities=True)
 
     def record_page(self, position: ReadingPosition, page: int) -> None:
         """One conditional UPDATE (the caller commits)."""
@@ -173,10 +163,10 @@ def _recorded_if_claimed(claim_step: Update) -> ReturningInsert[Any]:
     return (
         insert(_answers)
         .from_select(
-            ["attempt_id", *ANSWER_FIELDS],
+            ["attempt_id", *_ANSWER_FIELDS],
             select(
                 claimed.c.id,
-                *(bindparam(name, type_=_answers.c[name].type) for name in ANSWER_FIELDS),
+                *(bindparam(name, type_=_answers.c[name].type) for name in _ANSWER_FIELDS),
             ),
         )
         .returning(_answers.c.id)
@@ -212,6 +202,14 @@ class PostgresStore(PortableStore):
 
 
 _PORTABLE, _POSTGRES = PortableStore(), PostgresStore()
+
+
+def attempt_with_person(attempt_id: int) -> ReadAlongside:
+    """Anyone's attempt (an ORM object, the same on every database), read with the person.
+
+    Its answers load only when a page asks for them (the feedback and result pages).
+    """
+    return ReadAlongside(_PERSON_AND_ATTEMPT, {"attempt_id": attempt_id}, loads_entities=True)
 
 
 def position_in(row: tuple[Any, ...]) -> ReadingPosition | None:
